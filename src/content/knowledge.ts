@@ -1,0 +1,69 @@
+/**
+ * Read-only lookups over validated content: entries by id and locale, topics, hotlines and the
+ * per-district directory. Dialogs and channels use this; nothing here touches files or search.
+ */
+import type { KnowledgeContent } from './loader';
+import type { District, Hotline, KnowledgeEntry, Locale, Office, OfficeKind, Topic } from './schema';
+
+export class KnowledgeBase {
+  private readonly byKey = new Map<string, KnowledgeEntry>();
+  private readonly topicsById = new Map<string, Topic>();
+  private readonly hotlinesById = new Map<string, Hotline>();
+
+  constructor(readonly content: KnowledgeContent) {
+    for (const e of content.entries) this.byKey.set(`${e.locale}:${e.id}`, e);
+    for (const t of content.topics) this.topicsById.set(t.id, t);
+    for (const h of content.hotlines) this.hotlinesById.set(h.id, h);
+  }
+
+  get entries(): readonly KnowledgeEntry[] {
+    return this.content.entries;
+  }
+
+  get topics(): readonly Topic[] {
+    return this.content.topics;
+  }
+
+  get districts(): readonly District[] {
+    return this.content.districts;
+  }
+
+  /** The entry in the wanted locale, falling back to zh-CN (the complete set). */
+  entry(id: string, locale: Locale = 'zh-CN'): KnowledgeEntry | undefined {
+    return this.byKey.get(`${locale}:${id}`) ?? this.byKey.get(`zh-CN:${id}`);
+  }
+
+  hasTranslation(id: string, locale: Locale): boolean {
+    return this.byKey.has(`${locale}:${id}`);
+  }
+
+  topic(id: string): Topic | undefined {
+    return this.topicsById.get(id);
+  }
+
+  hotline(id: string): Hotline | undefined {
+    return this.hotlinesById.get(id);
+  }
+
+  /** Finds a district named anywhere in the text ("我在铜山", "Pizhou"); longest name wins. */
+  findDistrict(text: string): District | undefined {
+    const t = text.toLowerCase();
+    let best: { d: District; len: number } | undefined;
+    for (const d of this.content.districts) {
+      for (const name of [d.name, d.name_en, ...d.aliases]) {
+        if (name && t.includes(name.toLowerCase()) && (!best || name.length > best.len)) best = { d, len: name.length };
+      }
+    }
+    return best?.d;
+  }
+
+  district(code: string): District | undefined {
+    return this.content.districts.find((d) => d.code === code);
+  }
+
+  /** The office of a kind in a district, and whether its contact details may be shown. */
+  office(code: string, kind: OfficeKind): { office: Office; verified: boolean } | undefined {
+    const o = this.district(code)?.offices.find((x) => x.kind === kind);
+    return o ? { office: o, verified: o.status === 'verified' } : undefined;
+  }
+}

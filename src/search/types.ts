@@ -1,0 +1,36 @@
+/**
+ * The search contract the rest of the bot depends on. The HTTP API (GET /api/kb/search), the
+ * editor pane, the CLI and the dialogs all speak these types.
+ */
+import type { KnowledgeEntry, Locale } from '../content/schema';
+
+export interface SearchHit {
+  id: string;
+  topic: string;
+  title: string;
+  /** Final ranking score (higher is better); comparable within one query only. */
+  score: number;
+  entry: KnowledgeEntry;
+  /** Why it matched: the query terms found in this entry, by field, and the closest question. */
+  explain: { terms: Record<string, string[]>; bestQuestion?: string; similarity: number };
+}
+
+export interface SearchResult {
+  query: string;
+  /** True when the best hit is strong and clearly ahead: the bot may answer it directly. */
+  confident: boolean;
+  /** Why it is (not) confident, for the editor pane: "strong", "weak", "ambiguous", "no-match", "empty". */
+  reason: 'strong' | 'weak' | 'ambiguous' | 'no-match' | 'empty';
+  /** The terms the query was turned into (after normalise, segment, stop words, synonyms). */
+  terms: string[];
+  results: SearchHit[];
+}
+
+export interface SearchOptions {
+  top?: number;
+  locale?: Locale;
+}
+
+export interface KnowledgeSearch {
+  search(query: string, options?: SearchOptions): SearchResult;
+}
