@@ -3,8 +3,8 @@
  *
  *   knowledge/topics.yaml          the topic taxonomy (stable ids)
  *   knowledge/synonyms.yaml        groups of words that mean the same
- *   knowledge/legal-terms.txt      user dictionary for the segmenter (one term a line)
- *   knowledge/stopwords.txt        filler words dropped from questions (one a line)
+ *   knowledge/legal-terms.txt      user dictionary for the segmenter (words separated by spaces/lines)
+ *   knowledge/stopwords.txt        filler words dropped from questions (words separated by spaces/lines)
  *   knowledge/directory/*.yaml     hotlines and per-district offices
  *   knowledge/<area>/*.md          entries: YAML front matter + Markdown answer
  *
@@ -80,11 +80,12 @@ function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
   }
 }
 
-function readLines(path: string): string[] {
+/** Words of a plain list file: one or more a line, separated by spaces; # starts a comment. */
+function readWords(path: string): string[] {
   try {
     return readFileSync(path, 'utf8')
       .split(/\r?\n/)
-      .map((l) => l.replace(/#.*/, '').trim())
+      .flatMap((l) => l.replace(/#.*/, '').trim().split(/\s+/))
       .filter(Boolean);
   } catch {
     return [];
@@ -156,8 +157,8 @@ export function loadKnowledge(root: string): KnowledgeContent {
     topics,
     entries,
     synonyms,
-    legalTerms: readLines(join(root, 'legal-terms.txt')),
-    stopwords: readLines(join(root, 'stopwords.txt')),
+    legalTerms: readWords(join(root, 'legal-terms.txt')),
+    stopwords: readWords(join(root, 'stopwords.txt')),
     hotlines,
     districts,
     issues,

@@ -12,7 +12,18 @@ export interface SearchHit {
   score: number;
   entry: KnowledgeEntry;
   /** Why it matched: the query terms found in this entry, by field, and the closest question. */
-  explain: { terms: Record<string, string[]>; bestQuestion?: string; similarity: number };
+  explain: {
+    /** Query words found in each field of the entry (questions, title, keywords, body). */
+    terms: Record<string, string[]>;
+    /** The question (or the title) of the entry closest to the query. */
+    bestQuestion?: string;
+    /** 0–1: weighted overlap with that closest question. */
+    similarity: number;
+    /** 0–1: share of the query's word weight the entry's questions, title and keywords contain. */
+    coverage: number;
+    /** 0–1: the Lunr BM25 score relative to the best candidate. */
+    lunr: number;
+  };
 }
 
 export interface SearchResult {

@@ -1,0 +1,277 @@
+/**
+ * Knowledge search: a Lunr index per locale over analysed terms (see pipeline.ts), then a rerank
+ * of the best candidates by how closely the question matches one of the ways citizens ask each
+ * entry, and a calibrated confidence.
+ *
+ *   candidates  Lunr BM25 over fields questions^3, title^2, keywords^2, body^1; query built term by
+ *               term (no Lunr query syntax, so user text can never throw), informative terms only
+ *   rerank      final = W_SIM·similarity + W_LUNR·lunr/lunr_max + W_COVER·coverage
+ *               similarity: weighted Dice between the query's terms and the closest question/title
+ *               coverage:   share of the query's word weight (idf) that the entry's questions,
+ *                           title and keywords contain; words no entry knows weigh the most
+ *   confidence  strong only when coverage and similarity clear their floors and no entry of
+ *               another topic is nearly as good (then the bot asks which one is meant)
+ *
+ * Contract: search() never throws on any string; build() is deterministic for the same content.
+ */
+import { createHash } from 'node:crypto';
+import lunr from 'lunr';
+import type { KnowledgeContent } from '../content/loader';
+import type { KnowledgeEntry, Locale } from '../content/schema';
+import { type Analysis, Analyzer, BIGRAM_MARK } from './pipeline';
+import type { KnowledgeSearch, SearchHit, SearchOptions, SearchResult } from './types';
+
+export const INDEX_FORMAT = 3;
+
+/** Scoring constants, calibrated on the development set (see bench/RESULTS.md). */
+export const TUNING = {
+  fieldBoost: { questions: 3, title: 2, keywords: 2, body: 1 },
+  wordBoost: 4,
+  bigramBoost: 1,
+  bigramWeight: 0.35,
+  maxWords: 24,
+  maxBigrams: 40,
+  maxQueryChars: 500,
+  candidates: 30,
+  W_SIM: 0.5,
+  W_LUNR: 0.25,
+  W_COVER: 0.25,
+  /** Below these the best hit is "weak". */
+  minCoverage: 0.55,
+  minSimilarity: 0.3,
+  minFinal: 0.45,
+  /** Another topic within this share of the best final score makes the answer "ambiguous". */
+  ambiguityRatio: 0.94,
+} as const;
+
+interface DocMeta {
+  id: string;
+  /** Term lists of each question and of the title, for the similarity rerank. */
+  phrases: string[][];
+  /** Words (not bigrams) of the questions, title and keywords: what "coverage" checks against. */
+  vocab: string[];
+}
+
+interface LocaleIndex {
+  lunr: lunr.Index;
+  docs: Map<string, DocMeta>;
+  vocab: Map<string, Set<string>>;
+  df: Map<string, number>;
+  n: number;
+}
+
+export interface SerializedIndex {
+  format: number;
+  steps: readonly string[];
+  contentHash: string;
+  builtAt: string;
+  locales: Record<string, { lunr: object; docs: DocMeta[] }>;
+}
+
+export function contentHash(content: KnowledgeContent): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([INDEX_FORMAT, Analyzer.STEP_NAMES, content.synonyms, content.legalTerms, content.stopwords, TUNING]));
+  for (const e of [...content.entries].sort((a, b) => `${a.locale}:${a.id}`.localeCompare(`${b.locale}:${b.id}`))) {
+    h.update(JSON.stringify([e.locale, e.id, e.topic, e.title, e.questions, e.keywords, e.body]));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export class SearchEngine implements KnowledgeSearch {
+  private readonly indexes = new Map<Locale, LocaleIndex>();
+  private readonly entries = new Map<string, KnowledgeEntry>();
+
+  private constructor(
+    readonly analyzer: Analyzer,
+    readonly hash: string,
+    readonly builtAt: string,
+  ) {}
+
+  /** Analyse every entry and build the Lunr indexes (the `kb build` step). */
+  static build(content: KnowledgeContent, analyzer = analyzerFor(content)): SearchEngine {
+    const engine = new SearchEngine(analyzer, contentHash(content), new Date().toISOString());
+    for (const locale of localesOf(content)) {
+      const entries = content.entries.filter((e) => e.locale === locale);
+      const builder = new lunr.Builder();
+      builder.pipeline.reset();
+      builder.searchPipeline.reset();
+      builder.ref('id');
+      for (const [field, boost] of Object.entries(TUNING.fieldBoost)) builder.field(field, { boost });
+      builder.b(0.5);
+      const docs: DocMeta[] = [];
+      for (const e of entries) {
+        const q = e.questions.map((x) => analyzer.analyse(x));
+        const title = analyzer.analyse(e.title);
+        const keywords = analyzer.analyse(e.keywords.join(' '));
+        const body = analyzer.analyse(e.body);
+        builder.add({
+          id: e.id,
+          questions: q.flatMap(terms),
+          title: terms(title),
+          keywords: terms(keywords),
+          body: terms(body),
+        });
+        docs.push({
+          id: e.id,
+          phrases: [...q, title].map(terms),
+          vocab: [...new Set([...q.flatMap((a) => a.words), ...title.words, ...keywords.words])],
+        });
+      }
+      engine.install(locale, builder.build(), docs, entries);
+    }
+    return engine;
+  }
+
+  /** Load a serialised index; undefined when it was built from other content or other steps. */
+  static load(json: SerializedIndex, content: KnowledgeContent, analyzer = analyzerFor(content)): SearchEngine | undefined {
+    if (json.format !== INDEX_FORMAT || json.contentHash !== contentHash(content)) return undefined;
+    if (JSON.stringify(json.steps) !== JSON.stringify(Analyzer.STEP_NAMES)) return undefined;
+    const engine = new SearchEngine(analyzer, json.contentHash, json.builtAt);
+    for (const [locale, data] of Object.entries(json.locales)) {
+      const entries = content.entries.filter((e) => e.locale === locale);
+      engine.install(locale as Locale, lunr.Index.load(data.lunr), data.docs, entries);
+    }
+    return engine;
+  }
+
+  toJSON(): SerializedIndex {
+    const locales: SerializedIndex['locales'] = {};
+    for (const [locale, ix] of this.indexes) locales[locale] = { lunr: ix.lunr.toJSON(), docs: [...ix.docs.values()] };
+    return { format: INDEX_FORMAT, steps: Analyzer.STEP_NAMES, contentHash: this.hash, builtAt: this.builtAt, locales };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private install(locale: Locale, index: lunr.Index, docs: DocMeta[], entries: KnowledgeEntry[]): void {
+    const df = new Map<string, number>();
+    const vocab = new Map<string, Set<string>>();
+    const meta = new Map<string, DocMeta>();
+    for (const d of docs) {
+      meta.set(d.id, d);
+      vocab.set(d.id, new Set(d.vocab));
+      for (const t of new Set(d.phrases.flat())) df.set(t, (df.get(t) ?? 0) + 1);
+    }
+    for (const e of entries) this.entries.set(`${locale}:${e.id}`, e);
+    this.indexes.set(locale, { lunr: index, docs: meta, vocab, df, n: docs.length });
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const top = Math.max(1, Math.min(50, options.top ?? 5));
+    const locale = options.locale && this.indexes.has(options.locale) ? options.locale : 'zh-CN';
+    const text = typeof query === 'string' ? query : '';
+    const ix = this.indexes.get(locale) ?? this.indexes.values().next().value;
+    const analysis = this.analyzer.analyse(Array.from(text).slice(0, TUNING.maxQueryChars).join(''));
+    const words = analysis.words.slice(0, TUNING.maxWords);
+    const bigrams = analysis.bigrams.slice(0, TUNING.maxBigrams);
+    const base = { query: text, terms: words };
+    if (!ix || (!words.length && !bigrams.length)) return { ...base, confident: false, reason: 'empty', results: [] };
+
+    const idf = (t: string) => Math.log(1 + ix.n / ((ix.df.get(t) ?? 0) + 0.5));
+    const weight = (t: string) => (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1) * idf(t);
+
+    const matches = ix.lunr.query((q) => {
+      for (const w of words) q.term(w, { usePipeline: false, boost: TUNING.wordBoost });
+      for (const b of bigrams) q.term(b, { usePipeline: false, boost: TUNING.bigramBoost });
+    });
+    if (!matches.length) return { ...base, confident: false, reason: 'no-match', results: [] };
+
+    const candidates = matches.slice(0, TUNING.candidates);
+    const maxLunr = candidates[0]!.score || 1;
+    const queryTerms = [...words, ...bigrams];
+    const queryWeight = sum(queryTerms.map(weight));
+    const wordWeight = sum(words.map(idf));
+
+    const hits: SearchHit[] = [];
+    for (const m of candidates) {
+      const entry = this.entries.get(`${locale}:${m.ref}`);
+      const doc = ix.docs.get(m.ref);
+      if (!entry || !doc) continue;
+      let similarity = 0;
+      let bestPhrase = -1;
+      doc.phrases.forEach((phrase, i) => {
+        const s = dice(queryTerms, queryWeight, phrase, weight);
+        if (s > similarity) {
+          similarity = s;
+          bestPhrase = i;
+        }
+      });
+      const vocab = ix.vocab.get(m.ref)!;
+      const coverage = wordWeight > 0 ? sum(words.filter((w) => vocab.has(w)).map(idf)) / wordWeight : similarity;
+      const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage;
+      hits.push({
+        id: entry.id,
+        topic: entry.topic,
+        title: entry.title,
+        score,
+        entry,
+        explain: {
+          terms: explainTerms(m.matchData.metadata as Record<string, Record<string, unknown>>),
+          bestQuestion: bestPhrase >= 0 && bestPhrase < entry.questions.length ? entry.questions[bestPhrase] : bestPhrase >= 0 ? entry.title : undefined,
+          similarity: round(similarity),
+          coverage: round(coverage),
+          lunr: round(m.score / maxLunr),
+        },
+      });
+    }
+    hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    const best = hits[0];
+    if (!best) return { ...base, confident: false, reason: 'no-match', results: [] };
+    const rival = hits.find((h) => h.topic !== best.topic);
+    let reason: SearchResult['reason'] = 'strong';
+    if (best.explain.coverage < TUNING.minCoverage || best.explain.similarity < TUNING.minSimilarity || best.score < TUNING.minFinal) {
+      reason = 'weak';
+    } else if (rival && rival.score >= best.score * TUNING.ambiguityRatio) {
+      reason = 'ambiguous';
+    }
+    return { ...base, confident: reason === 'strong', reason, results: hits.slice(0, top) };
+  }
+}
+
+export function analyzerFor(content: KnowledgeContent): Analyzer {
+  return new Analyzer({ legalTerms: content.legalTerms, synonyms: content.synonyms, stopwords: content.stopwords });
+}
+
+/** Build the search for content in memory (tests, development, a stale prebuilt index). */
+export function createSearch(content: KnowledgeContent): SearchEngine {
+  return SearchEngine.build(content);
+}
+
+function localesOf(content: KnowledgeContent): Locale[] {
+  return [...new Set(content.entries.map((e) => e.locale))];
+}
+
+function terms(a: Analysis): string[] {
+  return [...a.words, ...a.bigrams];
+}
+
+function sum(xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Weighted Dice coefficient between the query's terms and one phrase's terms. */
+function dice(query: string[], queryWeight: number, phrase: string[], weight: (t: string) => number): number {
+  if (!phrase.length || queryWeight <= 0) return 0;
+  const set = new Set(phrase);
+  let both = 0;
+  for (const t of query) if (set.has(t)) both += weight(t);
+  let phraseWeight = 0;
+  for (const t of set) phraseWeight += weight(t);
+  return (2 * both) / (queryWeight + phraseWeight);
+}
+
+function explainTerms(metadata: Record<string, Record<string, unknown>>): Record<string, string[]> {
+  const byField: Record<string, string[]> = {};
+  for (const [term, fields] of Object.entries(metadata)) {
+    if (term.startsWith(BIGRAM_MARK)) continue;
+    for (const field of Object.keys(fields)) (byField[field] ??= []).push(term);
+  }
+  return byField;
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { SearchEngine } from '../../src/search/engine';
+import { knowledge, searchEngine } from '../helpers';
+
+describe('search engine', () => {
+  it('ranks the entry whose questions match best first, with why it matched', () => {
+    const r = searchEngine().search('单位拖欠我三个月的工钱不给', { top: 3 });
+    assert.equal(r.results[0]?.topic, 'labor-wage-arrears');
+    assert.ok(r.results[0]!.explain.bestQuestion);
+    assert.ok(Object.keys(r.results[0]!.explain.terms).length > 0);
+  });
+
+  it('returns at most `top` results, best first', () => {
+    const r = searchEngine().search('离婚', { top: 2 });
+    assert.ok(r.results.length <= 2);
+    for (let i = 1; i < r.results.length; i++) assert.ok(r.results[i - 1]!.score >= r.results[i]!.score);
+  });
+
+  it('understands traditional characters and full-width input', () => {
+    const r = searchEngine().search('勞動仲裁怎麼申請', { top: 1 });
+    assert.equal(r.results[0]?.topic, 'labor-arbitration');
+  });
+
+  it('is not confident about chatter outside the law', () => {
+    for (const q of ['明天会下雨吗', '推荐一部好看的电影', '你喜欢什么颜色', 'hello there']) {
+      assert.equal(searchEngine().search(q).confident, false, q);
+    }
+  });
+
+  it('never throws on hostile or odd input', () => {
+    const inputs = ['', '   ', '？？？', '😀😀😀', 'title:foo^10 +bar -baz ~2 *', '\u0000\u0001\u001b[31m', '离婚'.repeat(5000), '\ud800', 'a'.repeat(10000)];
+    for (const q of inputs) {
+      const r = searchEngine().search(q);
+      assert.equal(typeof r.confident, 'boolean');
+      assert.ok(Array.isArray(r.results));
+    }
+    assert.equal(searchEngine().search('？？？').reason, 'empty');
+  });
+
+  it('searches English entries in the English locale', () => {
+    const r = searchEngine().search('my boss has not paid my salary', { top: 3, locale: 'en' });
+    assert.equal(r.results[0]?.topic, 'labor-wage-arrears');
+    assert.equal(r.results[0]?.entry.locale, 'en');
+  });
+
+  it('loads a serialised index that gives the same results as the built one', () => {
+    const json = JSON.parse(JSON.stringify(searchEngine().toJSON()));
+    const loaded = SearchEngine.load(json, knowledge());
+    assert.ok(loaded);
+    for (const q of ['房东不退押金', '法律援助怎么申请', '被车撞了']) {
+      assert.deepEqual(
+        loaded.search(q).results.map((h) => [h.id, h.score]),
+        searchEngine().search(q).results.map((h) => [h.id, h.score]),
+      );
+    }
+  });
+
+  it('refuses a serialised index built from other content', () => {
+    const json = JSON.parse(JSON.stringify(searchEngine().toJSON()));
+    json.contentHash = 'something-else';
+    assert.equal(SearchEngine.load(json, knowledge()), undefined);
+  });
+});

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { evaluate, readEvalSet } from '../../src/search/eval';
+import { FIXTURES, searchEngine } from '../helpers';
+
+// The product's floors on the development set (a copy of the evaluation file lives in fixtures).
+describe('search quality on the development set', () => {
+  const report = evaluate(searchEngine(), readEvalSet(join(FIXTURES, 'dev.yaml')));
+  const misses = () => report.misses.map((m) => `${m.q} → ${m.got.join(',')} (want ${m.expected.join('|')}, confident ${m.confident})`).join('\n');
+
+  it('puts the right topic first for at least 90 % of in-scope questions', () => {
+    assert.ok(report.top1 >= 0.9, `top-1 ${report.top1}\n${misses()}`);
+  });
+  it('has the right topic in the top 3 for at least 97 %', () => {
+    assert.ok(report.top3 >= 0.97, `top-3 ${report.top3}\n${misses()}`);
+  });
+  it('rejects at least 5 of the 6 out-of-scope questions', () => {
+    assert.ok(report.outOfScopeRejected >= 5, JSON.stringify(report.leaks));
+  });
+  it('wrongly rejects at most 5 % of in-scope questions', () => {
+    assert.ok(report.falseRejection <= 0.05, `false rejection ${report.falseRejection}\n${misses()}`);
+  });
+});
