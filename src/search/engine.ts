@@ -33,15 +33,16 @@ export const TUNING = {
   maxBigrams: 40,
   maxQueryChars: 500,
   candidates: 30,
+  bodyCoverage: 0.5,
   W_SIM: 0.5,
   W_LUNR: 0.25,
   W_COVER: 0.25,
   /** Below these the best hit is "weak". */
-  minCoverage: 0.55,
-  minSimilarity: 0.3,
-  minFinal: 0.45,
+  minCoverage: 0.45,
+  minSimilarity: 0.25,
+  minFinal: 0.5,
   /** Another topic within this share of the best final score makes the answer "ambiguous". */
-  ambiguityRatio: 0.94,
+  ambiguityRatio: 0.97,
 } as const;
 
 interface DocMeta {
@@ -50,12 +51,15 @@ interface DocMeta {
   phrases: string[][];
   /** Words (not bigrams) of the questions, title and keywords: what "coverage" checks against. */
   vocab: string[];
+  /** Words found only in the answer text: they count half towards coverage. */
+  bodyVocab: string[];
 }
 
 interface LocaleIndex {
   lunr: lunr.Index;
   docs: Map<string, DocMeta>;
   vocab: Map<string, Set<string>>;
+  bodyVocab: Map<string, Set<string>>;
   df: Map<string, number>;
   n: number;
 }
@@ -111,10 +115,12 @@ export class SearchEngine implements KnowledgeSearch {
           keywords: terms(keywords),
           body: terms(body),
         });
+        const vocab = new Set([...q.flatMap((a) => a.words), ...title.words, ...keywords.words]);
         docs.push({
           id: e.id,
           phrases: [...q, title].map(terms),
-          vocab: [...new Set([...q.flatMap((a) => a.words), ...title.words, ...keywords.words])],
+          vocab: [...vocab],
+          bodyVocab: body.words.filter((w) => !vocab.has(w)),
         });
       }
       engine.install(locale, builder.build(), docs, entries);
@@ -147,14 +153,16 @@ export class SearchEngine implements KnowledgeSearch {
   private install(locale: Locale, index: lunr.Index, docs: DocMeta[], entries: KnowledgeEntry[]): void {
     const df = new Map<string, number>();
     const vocab = new Map<string, Set<string>>();
+    const bodyVocab = new Map<string, Set<string>>();
     const meta = new Map<string, DocMeta>();
     for (const d of docs) {
       meta.set(d.id, d);
       vocab.set(d.id, new Set(d.vocab));
+      bodyVocab.set(d.id, new Set(d.bodyVocab));
       for (const t of new Set(d.phrases.flat())) df.set(t, (df.get(t) ?? 0) + 1);
     }
     for (const e of entries) this.entries.set(`${locale}:${e.id}`, e);
-    this.indexes.set(locale, { lunr: index, docs: meta, vocab, df, n: docs.length });
+    this.indexes.set(locale, { lunr: index, docs: meta, vocab, bodyVocab, df, n: docs.length });
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -198,7 +206,9 @@ export class SearchEngine implements KnowledgeSearch {
         }
       });
       const vocab = ix.vocab.get(m.ref)!;
-      const coverage = wordWeight > 0 ? sum(words.filter((w) => vocab.has(w)).map(idf)) / wordWeight : similarity;
+      const bodyVocab = ix.bodyVocab.get(m.ref)!;
+      const covered = sum(words.map((w) => (vocab.has(w) ? idf(w) : bodyVocab.has(w) ? TUNING.bodyCoverage * idf(w) : 0)));
+      const coverage = wordWeight > 0 ? covered / wordWeight : similarity;
       const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage;
       hits.push({
         id: entry.id,

@@ -10,8 +10,8 @@ import type { KnowledgeSearch } from './types';
 
 const evalFileSchema = z.object({
   in_scope: z.array(z.object({ q: z.string(), topic: z.union([z.string(), z.array(z.string())]) })).default([]),
-  out_of_scope: z.array(z.string()).default([]),
-  emergency: z.array(z.string()).default([]),
+  out_of_scope: z.array(z.coerce.string()).default([]),
+  emergency: z.array(z.coerce.string()).default([]),
 });
 export type EvalSet = z.infer<typeof evalFileSchema>;
 

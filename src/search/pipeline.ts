@@ -98,7 +98,7 @@ export class Analyzer {
       },
       segment: (s) => {
         s.words = this.segment(s.text);
-        s.content = this.jieba.cut(s.text, true).map((t) => (this.stop.has(t.trim()) ? ' ' : t)).join('');
+        s.content = this.jieba.cut(s.text, false).map((t) => (this.stop.has(t.trim()) ? ' ' : t)).join('');
       },
       stopwords: (s) => {
         s.words = s.words.filter((w) => !this.stop.has(w) && !this.isNoise(w));
@@ -126,7 +126,7 @@ export class Analyzer {
 
   private segment(text: string): string[] {
     const out: string[] = [];
-    for (const raw of this.jieba.cutForSearch(text, true)) {
+    for (const raw of this.jieba.cutForSearch(text, false)) {
       const w = raw.trim();
       if (!w) continue;
       if (HAN.test(w) || /^\d+$/.test(w)) out.push(w);

@@ -21,3 +21,17 @@ describe('search quality on the development set', () => {
     assert.ok(report.falseRejection <= 0.05, `false rejection ${report.falseRejection}\n${misses()}`);
   });
 });
+
+// Our own questions, written apart from the development set: tuning must generalise to them too.
+describe('search quality on the team’s own question set', () => {
+  const report = evaluate(searchEngine(), readEvalSet(join(FIXTURES, 'extra.yaml')));
+  const misses = () => report.misses.map((m) => `${m.q} → ${m.got.join(',')} (want ${m.expected.join('|')})`).join('\n');
+
+  it('keeps top-1 at 90 % and top-3 at 95 % or better', () => {
+    assert.ok(report.top1 >= 0.9 && report.top3 >= 0.95, `top-1 ${report.top1} top-3 ${report.top3}\n${misses()}`);
+  });
+  it('rejects at least 90 % of chatter and wrongly rejects at most 10 % of real questions', () => {
+    assert.ok(report.outOfScopeRejected >= 0.9 * report.outOfScope, JSON.stringify(report.leaks));
+    assert.ok(report.falseRejection <= 0.1, `false rejection ${report.falseRejection}\n${misses()}`);
+  });
+});
