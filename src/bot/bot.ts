@@ -1,24 +1,108 @@
 /**
- * The bot's turn logic. PLACEHOLDER until the dialog engine lands: answers a message with the best
- * knowledge entry and its source, or says it is not sure. The conversations work replaces this
- * with a thin ActivityHandler that loads state, runs the flow engine and saves state.
+ * The bot: a thin ActivityHandler over the dialog engine. Per turn it loads state (lazily, via
+ * the engine's accessors), runs the engine, and saves ConversationState and UserState — only
+ * when the turn succeeded; a failed turn goes to onTurnError, which clears the dialog state.
+ * Turns of one conversation run one after another (a citizen who sends two messages quickly, or
+ * a channel retry, must not interleave two turns over the same state).
+ *
+ *   createBot(deps) → { bot, onTurnError }
+ *     bot          ActivityHandler; give bot.run.bind(bot) (or (ctx) => bot.run(ctx)) to adapters
+ *     onTurnError  set as adapter.onTurnError on every adapter (CloudAdapter, InProcessAdapter)
  */
-import { ActivityHandler, MessageFactory } from 'botbuilder';
+import { ActivityHandler, ConversationState, type Storage, type TurnContext, UserState } from 'botbuilder';
+import type { KnowledgeBase } from '../content/knowledge';
+import type { LoadedFlows } from '../dialogs/loader';
+import { DialogEngine } from '../dialogs/engine';
+import { type FeedbackSink, type HandoffSink, MemoryFeedbackSink, MemoryHandoffSink, MemoryUnansweredSink, type UnansweredSink } from '../dialogs/sinks';
+import type { Logger } from '../logger';
 import type { KnowledgeSearch } from '../search/types';
+import { createTurnErrorHandler } from './turn-error';
 
-export function createBot(deps: { search: KnowledgeSearch }): ActivityHandler {
-  const bot = new ActivityHandler();
-  bot.onMessage(async (context, next) => {
-    const text = (context.activity.text ?? '').trim();
-    const r = deps.search.search(text, { top: 3 });
-    const best = r.results[0];
-    if (r.confident && best) {
-      const src = best.entry.sources.map((s) => ('law' in s ? `《${s.law.replace(/^中华人民共和国/, '')}》${s.article}` : s.procedure)).join('；');
-      await context.sendActivity(MessageFactory.text(`${best.entry.title}\n\n${best.entry.body}\n\n依据：${src}`));
-    } else {
-      await context.sendActivity(MessageFactory.text('抱歉，我没有找到确定的答案。您可以换个说法，或拨打 12348 公共法律服务热线。'));
+export interface BotDeps {
+  kb: KnowledgeBase;
+  search: KnowledgeSearch;
+  flows: LoadedFlows;
+  storage: Storage;
+  logger: Logger;
+  /** Defaults to in-memory sinks (fine for tests and a single process). */
+  feedback?: FeedbackSink;
+  unanswered?: UnansweredSink;
+  handoff?: HandoffSink;
+}
+
+export interface Bot {
+  bot: ActivityHandler;
+  onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+  conversationState: ConversationState;
+  userState: UserState;
+  sinks: { feedback: FeedbackSink; unanswered: UnansweredSink; handoff: HandoffSink };
+}
+
+/** Runs tasks with the same key one after another; different keys run freely. */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+  async run(key: string, task: () => Promise<void>): Promise<void> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const mine = prev.then(task, task);
+    const tail = mine.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      await mine;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
     }
-    await next();
+  }
+}
+
+class LegalAidBot extends ActivityHandler {
+  private readonly queue = new KeyedQueue();
+
+  constructor(
+    private readonly engine: DialogEngine,
+    private readonly conversationState: ConversationState,
+    private readonly userState: UserState,
+  ) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.engine.onMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
+      if (others.length) await this.engine.onMembersAdded(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const key = `${a.channelId ?? ''}/${a.conversation?.id ?? ''}`;
+    await this.queue.run(key, async () => {
+      await super.run(context);
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+    });
+  }
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const conversationState = new ConversationState(deps.storage);
+  const userState = new UserState(deps.storage);
+  const sinks = {
+    feedback: deps.feedback ?? new MemoryFeedbackSink(),
+    unanswered: deps.unanswered ?? new MemoryUnansweredSink(),
+    handoff: deps.handoff ?? new MemoryHandoffSink(),
+  };
+  const engine = new DialogEngine({
+    kb: deps.kb,
+    search: deps.search,
+    flows: deps.flows,
+    sinks,
+    logger: deps.logger,
+    conversationState,
+    userState,
   });
-  return bot;
+  const bot = new LegalAidBot(engine, conversationState, userState);
+  const onTurnError = createTurnErrorHandler({ logger: deps.logger, translator: deps.flows.translator, conversationState, userState });
+  return { bot, onTurnError, conversationState, userState, sinks };
 }

@@ -1,0 +1,95 @@
+/**
+ * Console chat with the bot, through the same InProcessAdapter the channels use:
+ *   npm run repl                       (zh-CN; STATE_STORE, KNOWLEDGE_DIR, DIALOGS_DIR from env)
+ *   npm run repl -- --locale en-US     the channel locale to send
+ * Buttons are shown as a numbered list; typing the number sends the button's text.
+ * Commands: :new (new conversation), :quit.
+ */
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import { createBot } from '../bot/bot';
+import { InProcessAdapter } from '../bot/in-process-adapter';
+import { loadConfig } from '../config';
+import { formatIssues } from '../content/errors';
+import { KnowledgeBase } from '../content/knowledge';
+import { errorsOf, loadKnowledge } from '../content/loader';
+import { loadFlows } from '../dialogs/loader';
+import { createLogger } from '../logger';
+import { createSearch } from '../search/engine';
+import { createRecordSinks, createStorage } from '../state';
+
+export interface ReplOptions {
+  adapter: InProcessAdapter;
+  input: Readable;
+  output: Writable;
+  locale?: string;
+  channelId?: string;
+}
+
+/** Runs until the input ends or ":quit". */
+export async function runRepl(o: ReplOptions): Promise<void> {
+  const write = (s: string) => o.output.write(`${s}\n`);
+  let conversation = randomUUID();
+  let buttons: string[] = [];
+  const send = async (text: string) => {
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text,
+      channelId: o.channelId ?? 'console',
+      locale: o.locale,
+      conversation: { id: conversation, isGroup: false, conversationType: 'personal', name: 'console' },
+      from: { id: 'console-user', name: 'you' },
+    };
+    const replies = await o.adapter.run(activity);
+    for (const r of replies) {
+      if (r.type !== 'message') continue;
+      write(`bot> ${(r.text ?? '').replace(/\n/g, '\n     ')}`);
+      const actions = r.suggestedActions?.actions ?? [];
+      if (actions.length) {
+        buttons = actions.map((a) => String(a.value ?? a.title ?? ''));
+        write(`     [${buttons.map((b, i) => `${i + 1} ${b}`).join(' | ')}]`);
+      }
+    }
+  };
+  write('legal-aid-bot console — type a question; :new starts over, :quit leaves');
+  const rl = createInterface({ input: o.input, terminal: false });
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === ':quit') break;
+    if (text === ':new') {
+      conversation = randomUUID();
+      buttons = [];
+      write('(new conversation)');
+      continue;
+    }
+    write(`you> ${text}`);
+    const n = /^\d+$/.test(text) ? Number(text) : 0;
+    await send(n >= 1 && n <= buttons.length ? buttons[n - 1]! : text);
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const content = loadKnowledge(config.knowledgeDir);
+  const errors = errorsOf(content);
+  if (errors.length) process.stderr.write(`knowledge has ${errors.length} errors:\n${formatIssues(errors)}\n`);
+  const kb = new KnowledgeBase(content);
+  const flows = loadFlows(config.dialogsDir, kb);
+  const sinks = createRecordSinks(config.STATE_STORE);
+  const { bot, onTurnError } = createBot({ kb, search: createSearch(content), flows, storage: createStorage(config.STATE_STORE), logger, ...sinks });
+  const adapter = new InProcessAdapter((ctx) => bot.run(ctx));
+  adapter.onTurnError = onTurnError;
+  const i = process.argv.indexOf('--locale');
+  await runRepl({ adapter, input: process.stdin, output: process.stdout, locale: i > 0 ? process.argv[i + 1] : undefined });
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}

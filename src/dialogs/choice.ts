@@ -1,0 +1,209 @@
+/**
+ * Understanding a citizen's answer to a choice prompt, in Chinese or English. The Bot Framework's
+ * built-in recognisers miss most Chinese ways of answering ("第二个", "嗯", "不用了", "讨薪那个"),
+ * so this module does it with data from dialogs/lexicon/choices.yaml:
+ *   number     "2", "２", "二", "第二个", "选2", "the second one", "最后一个"
+ *   exact      the option text (ignoring case, spaces, punctuation, emoji)
+ *   yes/no     "是的/对/好/嗯/可以/行" and "不用了/不是/算了/不要" when the options are yes/no
+ *   contains   the option text or one of its synonyms inside the answer ("我是讨薪的")
+ *   overlap    a close paraphrase sharing most characters (Chinese) or words (English)
+ * Contract: pure functions; never throws on any input; returns undefined when unsure, so the
+ * prompt can ask again instead of guessing.
+ */
+import { z } from 'zod';
+import { normalizeForMatch, normalizeKeepSpaces } from './text';
+
+const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
+
+export const choiceLexiconFileSchema = z
+  .object({
+    yes: words.min(1),
+    no: words.min(1),
+    skip: words.min(1),
+    ordinals: z.record(z.string().regex(/^\d+$/), words),
+    last: words.default([]),
+    number_prefixes: words.default([]),
+    number_suffixes: words.default([]),
+    fillers: words.default([]),
+  })
+  .strict();
+
+export interface ChoiceLexicon {
+  yes: Set<string>;
+  no: Set<string>;
+  skip: Set<string>;
+  numberPattern: RegExp;
+  ordinalValue: Map<string, number>;
+  last: Set<string>;
+  fillersCjk: string[];
+  fillersLatin: Set<string>;
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const byLengthDesc = (a: string, b: string) => b.length - a.length;
+const CJK = /[\u3400-\u9FFF\uF900-\uFAFF]/;
+
+export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>): ChoiceLexicon {
+  const norm = (list: string[]) => list.map(normalizeForMatch).filter(Boolean);
+  const ordinalValue = new Map<string, number>();
+  for (const [n, list] of Object.entries(data.ordinals)) for (const w of norm(list)) ordinalValue.set(w, Number(n));
+  const cores = ['\\d{1,2}', ...[...ordinalValue.keys()].sort(byLengthDesc).map(esc)];
+  const pre = norm(data.number_prefixes).sort(byLengthDesc).map(esc);
+  const suf = norm(data.number_suffixes).sort(byLengthDesc).map(esc);
+  const numberPattern = new RegExp(
+    `^(?:${pre.length ? pre.join('|') : '(?!)'})?(${cores.join('|')})(?:${suf.length ? suf.join('|') : '(?!)'})?$`,
+  );
+  const fillers = data.fillers.map((f) => f.toLowerCase());
+  return {
+    yes: new Set(norm(data.yes)),
+    no: new Set(norm(data.no)),
+    skip: new Set(norm(data.skip)),
+    numberPattern,
+    ordinalValue,
+    last: new Set(norm(data.last)),
+    fillersCjk: fillers.filter((f) => CJK.test(f)).sort(byLengthDesc),
+    fillersLatin: new Set(fillers.filter((f) => !CJK.test(f))),
+  };
+}
+
+export interface ChoiceCandidate {
+  value: string;
+  label: string;
+  synonyms?: readonly string[];
+}
+
+export type MatchHow = 'number' | 'exact' | 'yesno' | 'contains' | 'overlap';
+export interface ChoiceMatch {
+  index: number;
+  value: string;
+  how: MatchHow;
+}
+
+/** 1-based option number named in the answer, or "last" as the count; undefined if none. */
+export function parseNumber(input: string, lex: ChoiceLexicon, count: number): number | undefined {
+  const n = normalizeForMatch(input);
+  if (!n) return undefined;
+  if (lex.last.has(n)) return count > 0 ? count : undefined;
+  const m = lex.numberPattern.exec(n);
+  if (!m) return undefined;
+  const core = m[1]!;
+  const v = /^\d+$/.test(core) ? Number(core) : lex.ordinalValue.get(core);
+  return v && v >= 1 ? v : undefined;
+}
+
+const TRAILING_SOFTENERS = /(?:谢谢你?|谢了|多谢|thanks|thankyou|啦|了|哈|呢|吗|吧|啊|呀|哦|噢)+$/;
+
+/** "yes" / "no" for a yes/no question, from the whole answer or its first clause. */
+export function recognizeYesNo(input: string, lex: ChoiceLexicon): 'yes' | 'no' | undefined {
+  const whole = normalizeForMatch(input);
+  if (!whole) return undefined;
+  const first = normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
+  for (const cand of [whole, whole.replace(TRAILING_SOFTENERS, ''), first, first.replace(TRAILING_SOFTENERS, '')]) {
+    if (!cand) continue;
+    // "no" is checked first: "不是" must not count as "是".
+    if (lex.no.has(cand)) return 'no';
+    if (lex.yes.has(cand)) return 'yes';
+  }
+  return undefined;
+}
+
+/** The citizen declines to give an optional answer ("跳过", "不知道", "不用了"). */
+export function isSkip(input: string, lex: ChoiceLexicon): boolean {
+  const n = normalizeForMatch(input);
+  return !!n && (lex.skip.has(n) || lex.skip.has(n.replace(TRAILING_SOFTENERS, '')));
+}
+
+const NEGATION = /[不没别无非否]|not|dont|never|\bno\b/;
+
+function cjkChars(text: string, lex: ChoiceLexicon): Set<string> {
+  let t = normalizeForMatch(text);
+  for (const f of lex.fillersCjk) t = t.split(f).join('');
+  return new Set(Array.from(t));
+}
+
+function latinWords(text: string, lex: ChoiceLexicon): Set<string> {
+  return new Set(
+    normalizeKeepSpaces(text)
+      .split(' ')
+      .filter((w) => w && !lex.fillersLatin.has(w))
+      .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w)),
+  );
+}
+
+function dice(a: Set<string>, b: Set<string>): { score: number; shared: number } {
+  if (!a.size || !b.size) return { score: 0, shared: 0 };
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return { score: (2 * shared) / (a.size + b.size), shared };
+}
+
+export function recognizeChoice(input: string, options: readonly ChoiceCandidate[], lex: ChoiceLexicon): ChoiceMatch | undefined {
+  if (!options.length) return undefined;
+  const n = normalizeForMatch(input);
+  if (!n) return undefined;
+  const hit = (index: number, how: MatchHow): ChoiceMatch => ({ index, value: options[index]!.value, how });
+
+  // 1. number
+  const num = parseNumber(input, lex, options.length);
+  if (num !== undefined) return num <= options.length ? hit(num - 1, 'number') : undefined;
+
+  // 2. exact option text, value or synonym
+  const terms = options.map((o) => [o.label, ...(o.synonyms ?? [])].map(normalizeForMatch).filter(Boolean));
+  for (let i = 0; i < options.length; i++) if (terms[i]!.includes(n)) return hit(i, 'exact');
+
+  // 3. yes / no
+  const yesIdx = options.findIndex((o) => o.value === 'yes');
+  const noIdx = options.findIndex((o) => o.value === 'no');
+  if (yesIdx >= 0 || noIdx >= 0) {
+    const yn = recognizeYesNo(input, lex);
+    if (yn === 'yes' && yesIdx >= 0) return hit(yesIdx, 'yesno');
+    if (yn === 'no' && noIdx >= 0) return hit(noIdx, 'yesno');
+  }
+
+  const latin = !CJK.test(n);
+  const negated = NEGATION.test(latin ? normalizeKeepSpaces(input) : n);
+
+  // 4. an option's text or synonym inside the answer (or the answer inside a longer option text)
+  let best: { i: number; w: number } | undefined;
+  let tie = false;
+  for (let i = 0; i < options.length; i++) {
+    const labelNegated = NEGATION.test(normalizeForMatch(options[i]!.label));
+    if (negated && !labelNegated && options[i]!.value !== 'no') continue; // "不要转人工" is not "转人工"
+    let w = 0;
+    for (const t of terms[i]!) {
+      if (latin) {
+        const tw = latinWords(t, lex);
+        const iw = latinWords(input, lex);
+        if (tw.size && [...tw].every((x) => iw.has(x))) w = Math.max(w, t.length);
+        else if (iw.size && [...iw].every((x) => tw.has(x)) && [...iw].join('').length >= 3) w = Math.max(w, [...iw].join('').length - 0.5);
+      } else {
+        if (t.length >= 2 && n.includes(t)) w = Math.max(w, t.length);
+        else if (n.length >= 2 && t.includes(n)) w = Math.max(w, n.length - 0.5);
+      }
+    }
+    if (w > 0) {
+      if (!best || w > best.w) {
+        best = { i, w };
+        tie = false;
+      } else if (w === best.w) tie = true;
+    }
+  }
+  if (best && !tie) return hit(best.i, 'contains');
+
+  // 5. close paraphrase
+  const inputSet = latin ? latinWords(input, lex) : cjkChars(input, lex);
+  const scores = options.map((o) => {
+    if (negated && o.value !== 'no' && !NEGATION.test(normalizeForMatch(o.label))) return 0;
+    let s = 0;
+    for (const t of [o.label, ...(o.synonyms ?? [])]) {
+      const d = dice(inputSet, latin ? latinWords(t, lex) : cjkChars(t, lex));
+      if (d.shared >= (latin ? 1 : 2)) s = Math.max(s, d.score);
+    }
+    return s;
+  });
+  const ranked = scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s);
+  const top = ranked[0]!;
+  const second = ranked[1]?.s ?? 0;
+  if (top.s >= 0.5 && top.s - second >= 0.15) return hit(top.i, 'overlap');
+  return undefined;
+}

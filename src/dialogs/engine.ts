@@ -1,0 +1,204 @@
+/**
+ * The conversation engine for one turn. Order of work on every message:
+ *   1. clean the text (control characters, length) — nothing a client sends can crash a turn
+ *   2. emergency check (lexicon/emergency.yaml) — danger now → the emergency flow, whatever
+ *      flow was open; its first reply names 110 (and 120/119 where fitting)
+ *   3. language switch ("English", "中文", or the channel's locale when the citizen has not chosen)
+ *   4. a district named anywhere is remembered for routes
+ *   5. commands understood anywhere: reset, greeting, menu, help, back, human (→ handoff flow),
+ *      thanks
+ *   6. the open flow gets the message; with none open, a flow trigger or the answer flow (search)
+ * State: the flow lives in ConversationState (dialog stack), the profile (locale, district) in
+ * UserState. The caller (bot.ts) saves both after the turn.
+ */
+import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
+import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
+import type { Locale } from '../content/schema';
+import { DEFAULT_LOCALE, isLocale, localeFromTag } from '../i18n/locale';
+import { matchCommand, matchLanguageSwitch } from './commands';
+import { onlyNamesDistrict } from './district';
+import { detectEmergency } from './emergency';
+import type { StepDef } from './flow-schema';
+import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS } from './ids';
+import { FLOW_DIALOG_ID, FlowDialog, type FlowStart, replyActivity, TURN_SCOPE, type TurnScope } from './interpreter';
+import type { EngineServices, FlowState, Profile } from './runtime';
+import { normalizeForMatch, sanitizeInput } from './text';
+
+export interface DialogEngineDeps extends EngineServices {
+  conversationState: ConversationState;
+  userState: UserState;
+}
+
+export class DialogEngine {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly profile: StatePropertyAccessor<Profile>;
+  private readonly dialogs: DialogSet;
+  private readonly flowDialog = new FlowDialog();
+
+  constructor(private readonly deps: DialogEngineDeps) {
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.profile = deps.userState.createProperty<Profile>('profile');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(this.flowDialog);
+  }
+
+  /** Where a free-text question goes: a flow whose trigger phrase it contains, else search. */
+  routeQuestion(text: string): FlowStart {
+    const n = normalizeForMatch(text);
+    const t = this.deps.flows.triggers.find((x) => n.includes(x.phrase));
+    return { flow: t?.flow ?? CORE_FLOWS.answer, slots: { [SLOTS.question]: text } };
+  }
+
+  private async scope(context: TurnContext, text: string): Promise<TurnScope> {
+    const profile = await this.profile.get(context, {});
+    const fromChannel = localeFromTag(context.activity.locale);
+    let locale: Locale = DEFAULT_LOCALE;
+    if (profile.localeExplicit && isLocale(profile.locale)) locale = profile.locale;
+    else if (fromChannel) locale = fromChannel;
+    else if (isLocale(profile.locale)) locale = profile.locale;
+    if (!profile.localeExplicit && locale !== profile.locale) profile.locale = locale;
+    const reference = {
+      channelId: context.activity.channelId,
+      serviceUrl: context.activity.serviceUrl,
+      conversation: context.activity.conversation,
+      user: context.activity.from,
+      bot: context.activity.recipient,
+      locale,
+    };
+    const scope: TurnScope = {
+      services: this.deps,
+      profile,
+      locale,
+      text,
+      turn: { channelId: context.activity.channelId ?? 'unknown', conversationId: context.activity.conversation?.id ?? 'unknown', reference },
+      routeQuestion: (t) => this.routeQuestion(t),
+    };
+    context.turnState.set(TURN_SCOPE, scope);
+    return scope;
+  }
+
+  private async send(context: TurnContext, scope: TurnScope, text: string, suggestions: string[] = []): Promise<void> {
+    await context.sendActivity(replyActivity({ text, suggestions }, scope.locale));
+  }
+
+  private render(scope: TurnScope, template: string, extra: Record<string, unknown> = {}): string {
+    const d = scope.profile.district ? this.deps.kb.district(scope.profile.district) : undefined;
+    return this.deps.flows.templates.render(template, scope.locale, {
+      locale: scope.locale,
+      en: scope.locale === 'en',
+      district: d ? (scope.locale === 'en' ? d.name_en : d.name) : undefined,
+      slots: {},
+      labels: {},
+      ...extra,
+    });
+  }
+
+  private currentStep(dc: DialogContext): StepDef | undefined {
+    const st = dc.activeDialog?.state as FlowState | undefined;
+    return st ? this.deps.flows.flows.get(st.flow)?.steps.get(st.step) : undefined;
+  }
+
+  /** A new member joined (web chat opened, WeChat follow): the welcome flow. */
+  async onMembersAdded(context: TurnContext): Promise<void> {
+    await this.scope(context, '');
+    const dc = await this.dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
+  }
+
+  async onMessage(context: TurnContext): Promise<void> {
+    const { text, truncated } = sanitizeInput(context.activity.text);
+    const scope = await this.scope(context, text);
+    const { logger, flows, kb } = this.deps;
+    const log = { conversation: scope.turn.conversationId, channel: scope.turn.channelId };
+    if (truncated) logger.info({ ...log, chars: context.activity.text?.length }, 'long message truncated');
+    const dc = await this.dialogs.createContext(context);
+
+    if (!text) {
+      await this.send(context, scope, this.render(scope, CODE_TEMPLATES.nonText));
+      return;
+    }
+
+    const alarm = detectEmergency(text, flows.emergency);
+    if (alarm) {
+      logger.warn({ ...log, categories: alarm.categories, matched: alarm.matched }, 'emergency signals');
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(FLOW_DIALOG_ID, {
+        flow: CORE_FLOWS.emergency,
+        slots: { [SLOTS.emergency]: alarm.categories, [SLOTS.calls]: alarm.calls, [SLOTS.question]: text },
+      } satisfies FlowStart);
+      return;
+    }
+
+    const lang = matchLanguageSwitch(text, flows.commands);
+    if (lang) {
+      scope.profile.locale = lang;
+      scope.profile.localeExplicit = true;
+      scope.locale = lang;
+      scope.turn.reference.locale = lang;
+      await this.send(context, scope, this.render(scope, CODE_TEMPLATES.languageSwitched));
+      if (dc.activeDialog) await dc.repromptDialog();
+      else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+      return;
+    }
+
+    const district = kb.findDistrict(text);
+    if (district) {
+      scope.profile.district = district.code;
+      // Only a place ("我在铜山"): remember it and carry on, unless the open step asked for it.
+      const step = this.currentStep(dc);
+      const asked = step?.kind === 'answer' || (step?.kind === 'ask' && step.validate === 'district');
+      if (!asked && onlyNamesDistrict(text, district)) {
+        await this.send(context, scope, this.render(scope, CODE_TEMPLATES.districtNoted));
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        return;
+      }
+    }
+
+    const command = matchCommand(text, flows.commands);
+    switch (command) {
+      case 'reset':
+      case 'greeting':
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
+        return;
+      case 'menu':
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        return;
+      case 'help':
+        await this.send(context, scope, this.render(scope, CODE_TEMPLATES.help));
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        return;
+      case 'back':
+        if (dc.activeDialog && (await this.flowDialog.back(dc))) return;
+        await this.send(context, scope, flows.translator.t(scope.locale, CODE_KEYS.backNothing));
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        return;
+      case 'human': {
+        const open = dc.activeDialog?.state as FlowState | undefined;
+        const q = open?.slots[SLOTS.question];
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(FLOW_DIALOG_ID, {
+          flow: CORE_FLOWS.handoff,
+          slots: typeof q === 'string' ? { [SLOTS.question]: q } : {},
+        } satisfies FlowStart);
+        return;
+      }
+      case 'thanks': {
+        await this.send(context, scope, this.render(scope, CODE_TEMPLATES.welcome));
+        const step = this.currentStep(dc);
+        if (step && step.kind !== 'answer') await dc.repromptDialog();
+        return;
+      }
+      default:
+        break;
+    }
+
+    if (dc.activeDialog) await dc.continueDialog();
+    else await dc.beginDialog(FLOW_DIALOG_ID, this.routeQuestion(text));
+  }
+}

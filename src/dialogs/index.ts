@@ -1,0 +1,39 @@
+/**
+ * Conversation engine: declarative flows in dialogs/ run on botbuilder-dialogs.
+ *
+ * Public API (everything else in this folder is internal):
+ *   loadFlows(dialogsDir, kb): LoadedFlows
+ *       reads and validates dialogs/ (flows, templates, locales, lexicon); throws
+ *       DialogValidationError (.issues: DialogIssue[] with file and step) on any error
+ *   checkDialogs(dialogsDir, kb): DialogIssue[]
+ *       the same validation, returning errors and warnings (for `npm run kb -- check`)
+ *   new DialogEngine({ kb, search, flows, sinks, logger, conversationState, userState })
+ *       .onMessage(context) / .onMembersAdded(context): one turn (bot.ts wires it)
+ *   FeedbackSink, UnansweredSink, HandoffSink (+ Memory* implementations; SQLite ones in
+ *       src/state/records.ts): what the engine reports for editors and staff
+ *   detectEmergency / recognizeChoice / matchCommand: the pure matchers, exported for tests
+ *       and tools
+ */
+export { checkDialogs, DialogValidationError, loadFlows } from './loader';
+export type { DialogIssue, Flow, LoadedFlows } from './loader';
+export { DialogEngine } from './engine';
+export type { DialogEngineDeps } from './engine';
+export {
+  MemoryFeedbackSink,
+  MemoryHandoffSink,
+  MemoryUnansweredSink,
+  storedText,
+} from './sinks';
+export type {
+  FeedbackRecord,
+  FeedbackSink,
+  HandoffEvent,
+  HandoffSink,
+  ListQuery,
+  UnansweredRecord,
+  UnansweredSink,
+} from './sinks';
+export type { Sinks } from './runtime';
+export { detectEmergency } from './emergency';
+export { recognizeChoice, recognizeYesNo } from './choice';
+export { matchCommand, matchLanguageSwitch } from './commands';

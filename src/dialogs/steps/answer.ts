@@ -1,0 +1,92 @@
+/**
+ * answer: show the knowledge entry in the `entry` slot — title, summary, body, "依据：" source line,
+ * route (hotline, or the verified office of the citizen's district), a disclaimer — with the
+ * entry's follow-ups as buttons and "这个回答有帮助吗？" (有帮助/没帮助). Then it waits:
+ *   a follow-up (number, title, paraphrase) → that entry is answered the same way
+ *   有帮助 / 没帮助 → recorded for editors (FeedbackSink), then `helpful` / `unhelpful`
+ *   just a district name ("我在铜山") → the route is shown again for that district
+ *   anything else → a new question
+ */
+import { recognizeChoice } from '../choice';
+import { CODE_KEYS, CODE_TEMPLATES, type FlowId, SLOTS, type StepId } from '../ids';
+import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../runtime';
+import { onlyNamesDistrict } from '../district';
+import { answerView, officeFor, routeView } from '../views';
+
+function current(ctx: StepContext, slot: string) {
+  const id = ctx.getSlot(slot);
+  return typeof id === 'string' ? ctx.services.kb.entry(id, ctx.locale) : undefined;
+}
+
+async function record(ctx: StepContext, entryId: string, helpful: boolean): Promise<void> {
+  const q = ctx.getSlot(SLOTS.question);
+  try {
+    await ctx.services.sinks.feedback.record({
+      at: new Date().toISOString(),
+      entryId,
+      helpful,
+      locale: ctx.locale,
+      channelId: ctx.turn.channelId,
+      question: typeof q === 'string' ? q : undefined,
+    });
+  } catch (err) {
+    ctx.services.logger.warn({ err, conversation: ctx.turn.conversationId }, 'could not record feedback');
+  }
+}
+
+export const answer: StepHandler<'answer'> = {
+  kind: 'answer',
+  async enter(step, ctx) {
+    const entry = current(ctx, step.entry);
+    if (!entry) {
+      // Only reachable if content changed under a saved conversation: treat as not found.
+      await ctx.send({ text: ctx.render(CODE_TEMPLATES.gaveUp), suggestions: [] });
+      return { type: 'end' };
+    }
+    ctx.state.retries = 0;
+    const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
+    const shown: ShownOption[] = [
+      ...view.followups.map((f) => ({ value: f.id, label: f.title, synonyms: [], source: 'entry' as const })),
+      ...(ctx.services.flows.offers.get(entry.topic) ?? [])
+        .filter((o) => o.flow !== ctx.state.flow)
+        .map((o) => ({ value: o.flow, label: ctx.t(o.label), synonyms: [], source: 'flow' as const })),
+      { value: 'helpful', label: ctx.t(CODE_KEYS.helpful), synonyms: [], source: 'feedback' },
+      { value: 'unhelpful', label: ctx.t(CODE_KEYS.unhelpful), synonyms: [], source: 'feedback' },
+    ];
+    ctx.state.shown = shown;
+    await ctx.send({
+      text: ctx.render(step.template ?? CODE_TEMPLATES.answer, { answer: view }),
+      suggestions: shown.map((s) => s.label),
+      expectsInput: true,
+    });
+    return { type: 'wait' };
+  },
+  async input(step, ctx, text): Promise<StepOutcome> {
+    const entry = current(ctx, step.entry);
+    const district = ctx.services.kb.findDistrict(text);
+    if (entry && district) {
+      // "我在铜山区": only a district, nothing else to ask → show where to go there.
+      if (onlyNamesDistrict(text, district)) {
+        const route = routeView(ctx.services.kb, ctx.services.flows.routes, entry.route, ctx.locale, district.code, officeFor(ctx.services.flows.routes, entry));
+        await ctx.send({ text: ctx.render(CODE_TEMPLATES.route, { route }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
+        return { type: 'wait' };
+      }
+    }
+    const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices);
+    if (!m) return { type: 'question', text };
+    const picked = ctx.state.shown[m.index]!;
+    if (picked.source === 'entry') {
+      ctx.setSlot(step.entry, picked.value);
+      return { type: 'next', step: step.id as StepId };
+    }
+    if (picked.source === 'flow') return { type: 'goto', flow: picked.value as FlowId };
+    if (entry) await record(ctx, entry.id, picked.value === 'helpful');
+    return { type: 'next', step: (picked.value === 'helpful' ? step.helpful : step.unhelpful) as StepId };
+  },
+  targets: (step) => ({
+    steps: [step.id, step.helpful, step.unhelpful],
+    flows: [],
+    templates: [step.template ?? CODE_TEMPLATES.answer],
+    keys: [CODE_KEYS.helpful, CODE_KEYS.unhelpful],
+  }),
+};

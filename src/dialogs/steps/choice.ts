@@ -1,0 +1,86 @@
+/**
+ * choice: ask with buttons. The answer may be the number, the option text, a synonym, a close
+ * paraphrase or 是/不是 (choice.ts). Options with `when` are offered only when it holds;
+ * `dynamic: candidates` lists the search's closest entries first (picked → `entry` slot, onPick).
+ * An answer that matches nothing is asked again (otherwise: retry) or treated as a new question
+ * (otherwise: question) — the menu and follow-up prompts never trap a citizen.
+ */
+import { recognizeChoice } from '../choice';
+import type { StepOf } from '../flow-schema';
+import { SLOTS, type StepId } from '../ids';
+import { evalCondition, parseFlowRef, type ShownOption, type StepContext, type StepHandler, type StepOutcome } from '../runtime';
+import { retryOrFail } from './common';
+
+function shownOptions(step: StepOf<'choice'>, ctx: StepContext): ShownOption[] {
+  const out: ShownOption[] = [];
+  if (step.dynamic === 'candidates') {
+    const ids = ctx.getSlot(SLOTS.candidates);
+    for (const id of Array.isArray(ids) ? ids : []) {
+      const e = ctx.services.kb.entry(id, ctx.locale);
+      if (e) out.push({ value: e.id, label: e.title, synonyms: [], source: 'entry' });
+    }
+  }
+  for (const o of step.options) {
+    if (o.when && !evalCondition(o.when, (s) => ctx.getSlot(s))) continue;
+    out.push({ value: o.value, label: ctx.t(o.label), synonyms: o.synonyms, source: 'static' });
+  }
+  return out;
+}
+
+function prompt(step: StepOf<'choice'>, ctx: StepContext, template: string, retry: boolean) {
+  const shown = ctx.state.shown;
+  return {
+    text: ctx.render(template, { options: shown.map((o) => o.label), retry }),
+    suggestions: shown.map((o) => o.label),
+  };
+}
+
+function pick(step: StepOf<'choice'>, ctx: StepContext, chosen: ShownOption): StepOutcome {
+  if (chosen.source === 'entry') {
+    ctx.setSlot(SLOTS.entry, chosen.value);
+    return { type: 'next', step: step.onPick as StepId };
+  }
+  const def = step.options.find((o) => o.value === chosen.value)!;
+  for (const [k, v] of Object.entries(def.set ?? {})) ctx.setSlot(k, v);
+  if (step.slot) {
+    ctx.setSlot(step.slot, def.value);
+    ctx.state.labels[step.slot] = def.label;
+  }
+  return def.next ? { type: 'next', step: def.next as StepId } : { type: 'goto', ...parseFlowRef(def.goto!) };
+}
+
+export const choice: StepHandler<'choice'> = {
+  kind: 'choice',
+  async enter(step, ctx, { reprompt }) {
+    ctx.state.shown = shownOptions(step, ctx);
+    if (!reprompt) {
+      ctx.state.retries = 0;
+      if (step.skipIf && evalCondition(step.skipIf, (s) => ctx.getSlot(s)) && step.slot) {
+        const have = ctx.getSlot(step.slot);
+        const known = ctx.state.shown.find((o) => o.source === 'static' && o.value === String(have));
+        if (known) return pick(step, ctx, known);
+      }
+    }
+    if (!ctx.state.shown.length) {
+      // Every option was filtered out (e.g. no candidates): nothing to ask.
+      return step.onFail ? { type: 'next', step: step.onFail as StepId } : { type: 'end' };
+    }
+    await ctx.send({ ...prompt(step, ctx, step.prompt, false), expectsInput: true });
+    return { type: 'wait' };
+  },
+  async input(step, ctx, text) {
+    if (!ctx.state.shown.length) ctx.state.shown = shownOptions(step, ctx);
+    const lex = ctx.services.flows.choices;
+    const m = recognizeChoice(text, ctx.state.shown, lex);
+    if (m) return pick(step, ctx, ctx.state.shown[m.index]!);
+    if (step.otherwise === 'question') return { type: 'question', text };
+    return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? step.prompt, true));
+  },
+  targets: (step) => ({
+    steps: [...step.options.flatMap((o) => (o.next ? [o.next] : [])), ...(step.onPick ? [step.onPick] : []), ...(step.onFail ? [step.onFail] : [])],
+    flows: step.options.flatMap((o) => (o.goto ? [o.goto] : [])),
+    skippable: !!step.skipIf,
+    templates: [step.prompt, ...(step.retry ? [step.retry] : [])],
+    keys: step.options.map((o) => o.label),
+  }),
+};

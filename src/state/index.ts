@@ -1,0 +1,54 @@
+/**
+ * Storage selection from config STATE_STORE:
+ *   memory            Bot Framework MemoryStorage (default; state is lost on restart)
+ *   sqlite:<file>     SqliteStorage — conversations survive a restart; the same file also holds
+ *                     the feedback and unanswered-question records
+ *   redis://…         not yet: the scale-out issue adds it (a clear error until then)
+ *
+ *   createStorage(spec) → Storage
+ *   createRecordSinks(spec) → { feedback, unanswered } (memory or SQLite, same spec)
+ * Both throw StateStoreConfigError for a spec they do not understand.
+ */
+import { resolve } from 'node:path';
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { type FeedbackSink, MemoryFeedbackSink, MemoryUnansweredSink, type UnansweredSink } from '../dialogs/sinks';
+import { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
+import { SqliteStorage } from './sqlite-storage';
+
+export { SqliteStorage, StorageConflictError } from './sqlite-storage';
+export { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
+
+export class StateStoreConfigError extends Error {
+  constructor(
+    readonly spec: string,
+    reason: string,
+  ) {
+    super(`STATE_STORE="${spec}": ${reason} (use "memory" or "sqlite:<file>")`);
+    this.name = 'StateStoreConfigError';
+  }
+}
+
+export type StoreSpec = { kind: 'memory' } | { kind: 'sqlite'; file: string };
+
+export function parseStoreSpec(spec: string): StoreSpec {
+  const s = spec.trim();
+  if (s === '' || s === 'memory') return { kind: 'memory' };
+  if (s.startsWith('sqlite:')) {
+    const file = s.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!file) throw new StateStoreConfigError(spec, 'sqlite needs a file name, e.g. sqlite:data/state.db');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+  }
+  if (/^rediss?:\/\//.test(s)) throw new StateStoreConfigError(spec, 'Redis state is not available yet');
+  throw new StateStoreConfigError(spec, 'unknown store');
+}
+
+export function createStorage(spec: string): Storage {
+  const p = parseStoreSpec(spec);
+  return p.kind === 'memory' ? new MemoryStorage() : new SqliteStorage(p.file);
+}
+
+export function createRecordSinks(spec: string): { feedback: FeedbackSink; unanswered: UnansweredSink } {
+  const p = parseStoreSpec(spec);
+  if (p.kind === 'memory') return { feedback: new MemoryFeedbackSink(), unanswered: new MemoryUnansweredSink() };
+  return { feedback: new SqliteFeedbackSink(p.file), unanswered: new SqliteUnansweredSink(p.file) };
+}

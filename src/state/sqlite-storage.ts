@@ -1,0 +1,82 @@
+/**
+ * Bot Framework `Storage` on SQLite (better-sqlite3): conversation and user state survive a
+ * process restart on one machine. Same semantics as MemoryStorage: items are JSON, every write
+ * gets a new eTag, a write with a stale eTag fails (optimistic concurrency), "*" or no eTag
+ * overwrites. WAL mode, so readers do not block the writer; several processes may share the file.
+ * Contract: read/write/delete never leave a half-written batch (one transaction per call).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Storage, StoreItems } from 'botbuilder';
+
+export class StorageConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`storage: eTag conflict writing "${key}" (changed by another turn)`);
+    this.name = 'StorageConflictError';
+  }
+}
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private readonly readOne: Database.Statement<[string], { value: string; etag: string }>;
+  private readonly upsert: Database.Statement<[string, string, string, number]>;
+  private readonly remove: Database.Statement<[string]>;
+  private readonly writeBatch: (changes: StoreItems) => void;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      etag TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`);
+    this.readOne = this.db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
+    this.upsert = this.db.prepare(
+      'INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
+    );
+    this.remove = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
+    this.writeBatch = this.db.transaction((changes: StoreItems) => {
+      for (const [key, item] of Object.entries(changes)) {
+        const wanted = (item as { eTag?: string } | undefined)?.eTag;
+        if (wanted && wanted !== '*') {
+          const cur = this.readOne.get(key);
+          if (cur && cur.etag !== wanted) throw new StorageConflictError(key);
+        }
+        const etag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+        const value = JSON.stringify({ ...(item as object), eTag: undefined });
+        this.upsert.run(key, value, etag, Date.now());
+      }
+    });
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    const out: StoreItems = {};
+    for (const key of keys) {
+      const row = this.readOne.get(key);
+      if (row) out[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
+    }
+    return out;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    this.writeBatch(changes);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const del = this.db.transaction((ks: string[]) => {
+      for (const k of ks) this.remove.run(k);
+    });
+    del(keys);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

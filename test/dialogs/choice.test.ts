@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { type ChoiceCandidate, isSkip, parseNumber, recognizeChoice, recognizeYesNo } from '../../src/dialogs/choice';
+import { choiceLexicon } from './lexicon';
+
+const lex = choiceLexicon();
+const YES_NO: ChoiceCandidate[] = [
+  { value: 'yes', label: '是' },
+  { value: 'no', label: '不是' },
+];
+const YES_NO_UNSURE: ChoiceCandidate[] = [...YES_NO, { value: 'unsure', label: '说不准', synonyms: ['不知道', '不清楚'] }];
+const MATTERS: ChoiceCandidate[] = [
+  { value: 'criminal', label: '刑事案件（被抓、被起诉，或被害人）', synonyms: ['刑事', '被抓', '看守所'] },
+  { value: 'pay', label: '讨要工资、确认劳动关系', synonyms: ['工资', '讨薪', '欠薪', '工钱'] },
+  { value: 'injury', label: '工伤、交通事故、医疗事故等人身损害赔偿', synonyms: ['工伤', '车祸'] },
+  { value: 'support', label: '赡养费、抚养费、扶养费', synonyms: ['赡养', '抚养费'] },
+  { value: 'other', label: '其他（离婚、借钱、房屋、邻里等）', synonyms: ['离婚', '借钱', '其他'] },
+];
+const CLARIFY: ChoiceCandidate[] = [
+  { value: 'labor-work-injury', label: '工伤认定与赔偿' },
+  { value: 'traffic-accident-compensation-items', label: '交通事故赔偿项目有哪些' },
+  { value: 'none', label: '都不是', synonyms: ['都不对', '没有'] },
+];
+const EN: ChoiceCandidate[] = [
+  { value: 'screening', label: 'Legal aid check' },
+  { value: 'wages', label: 'Unpaid wages' },
+  { value: 'human', label: 'Talk to a person' },
+];
+
+const value = (input: string, options: ChoiceCandidate[]) => recognizeChoice(input, options, lex)?.value;
+
+describe('choice recognition (Chinese and English)', () => {
+  describe('numbers', () => {
+    const cases: [string, string | undefined][] = [
+      ['1', 'criminal'],
+      ['１', 'criminal'],
+      ['2', 'pay'],
+      ['２', 'pay'],
+      ['2.', 'pay'],
+      ['二', 'pay'],
+      ['两', 'pay'],
+      ['第二个', 'pay'],
+      ['第2个', 'pay'],
+      ['第二', 'pay'],
+      ['选2', 'pay'],
+      ['我选第三个', 'injury'],
+      ['三号', 'injury'],
+      ['第四项', 'support'],
+      ['5', 'other'],
+      ['最后一个', 'other'],
+      ['6', undefined],
+      ['0', undefined],
+      ['第十个', undefined],
+    ];
+    for (const [input, want] of cases) {
+      it(`"${input}" → ${want ?? 'nothing'}`, () => assert.equal(value(input, MATTERS), want));
+    }
+    it('English ordinals', () => {
+      assert.equal(value('2', EN), 'wages');
+      assert.equal(value('the second one', EN), 'wages');
+      assert.equal(value('Option 3', EN), 'human');
+      assert.equal(value('first', EN), 'screening');
+      assert.equal(value('last one', EN), 'human');
+    });
+    it('parseNumber knows digits inside emoji and full-width text', () => {
+      assert.equal(parseNumber('👉２', lex, 3), 2);
+      assert.equal(parseNumber('第一个吧', lex, 3), 1);
+      assert.equal(parseNumber('一个人', lex, 3), undefined);
+      assert.equal(parseNumber('第一个', lex, 3), 1);
+      assert.equal(parseNumber('最后一个', lex, 4), 4);
+    });
+  });
+
+  describe('yes / no', () => {
+    const yes = ['是', '是的', '对', '对的', '好', '好的', '嗯', '嗯嗯', '可以', '行', '要', '需要', '同意', '好的，谢谢', '对，我在工地干活', '可以吗', 'yes', 'Yes please', 'ok', 'OK!', '好👍'];
+    const no = ['不是', '不是的', '不', '不对', '不用了', '不用', '不要', '不需要', '算了', '算了吧', '没有', '不用了谢谢', '不了', 'no', 'No thanks', 'nope', '跳过'];
+    for (const y of yes) it(`"${y}" is yes`, () => assert.equal(value(y, YES_NO), 'yes'));
+    for (const n of no) it(`"${n}" is no`, () => assert.equal(value(n, YES_NO), 'no'));
+    it('"不知道" picks "说不准" when offered, and is neither yes nor no', () => {
+      assert.equal(value('不知道', YES_NO_UNSURE), 'unsure');
+      assert.equal(recognizeYesNo('不知道', lex), undefined);
+    });
+    it('negation is never read as yes', () => {
+      assert.notEqual(value('不是的，我不同意', YES_NO), 'yes');
+      assert.equal(recognizeYesNo('是不是啊', lex), undefined);
+    });
+    it('unrelated text is neither', () => {
+      assert.equal(value('我想问离婚的事', YES_NO), undefined);
+      assert.equal(value('今天天气怎么样', YES_NO), undefined);
+    });
+  });
+
+  describe('option text and paraphrase', () => {
+    it('exact option text, ignoring punctuation, spaces and case', () => {
+      assert.equal(value('讨要工资、确认劳动关系', MATTERS), 'pay');
+      assert.equal(value('讨要工资 确认劳动关系！', MATTERS), 'pay');
+      assert.equal(value('unpaid WAGES', EN), 'wages');
+    });
+    it('a synonym inside the answer', () => {
+      assert.equal(value('我是讨薪的', MATTERS), 'pay');
+      assert.equal(value('家里人被抓了', MATTERS), 'criminal');
+      assert.equal(value('出了车祸', MATTERS), 'injury');
+      assert.equal(value('要赡养费', MATTERS), 'support');
+      assert.equal(value('离婚的事', MATTERS), 'other');
+    });
+    it('part of a longer option text', () => {
+      assert.equal(value('交通事故赔偿', CLARIFY), 'traffic-accident-compensation-items');
+      assert.equal(value('工伤认定', CLARIFY), 'labor-work-injury');
+    });
+    it('close paraphrase by shared characters', () => {
+      assert.equal(value('工伤怎么认定赔偿', CLARIFY), 'labor-work-injury');
+      assert.equal(value('交通事故都赔些什么项目', CLARIFY), 'traffic-accident-compensation-items');
+    });
+    it('"都不是" and its shorter forms', () => {
+      assert.equal(value('都不是', CLARIFY), 'none');
+      assert.equal(value('不是', CLARIFY), 'none');
+      assert.equal(value('都不对', CLARIFY), 'none');
+    });
+    it('English word overlap', () => {
+      assert.equal(value('legal aid', EN), 'screening');
+      assert.equal(value('I want to talk to a person', EN), 'human');
+      assert.equal(value('wages', EN), 'wages');
+    });
+    it('a negated option is not picked ("不要转人工")', () => {
+      const opts: ChoiceCandidate[] = [
+        { value: 'human', label: '转人工' },
+        { value: 'menu', label: '回到主菜单' },
+      ];
+      assert.equal(value('不要转人工', opts), undefined);
+      assert.equal(value('转人工', opts), 'human');
+    });
+    it('ambiguous answers return nothing rather than guess', () => {
+      const opts: ChoiceCandidate[] = [
+        { value: 'a', label: '劳动仲裁怎么申请' },
+        { value: 'b', label: '劳动仲裁要什么材料' },
+      ];
+      assert.equal(value('劳动仲裁', opts), undefined);
+    });
+  });
+
+  describe('skip and hostile input', () => {
+    it('skip words', () => {
+      for (const s of ['跳过', '不知道', '不想说', '不用了', 'skip', '不在徐州']) assert.ok(isSkip(s, lex), s);
+      for (const s of ['铜山区', '13812345678', '是']) assert.ok(!isSkip(s, lex), s);
+    });
+    it('empty, emoji-only, control characters and huge input never throw', () => {
+      for (const s of ['', '   ', '😀😀', '\u0000\u0007', '1'.repeat(10_000), '第'.repeat(5000), '\uD800']) {
+        assert.doesNotThrow(() => recognizeChoice(s, MATTERS, lex));
+      }
+      assert.equal(value('😀😀', MATTERS), undefined);
+      assert.equal(recognizeChoice('anything', [], lex), undefined);
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { matchCommand, matchLanguageSwitch } from '../../src/dialogs/commands';
+import { commandLexicon } from './lexicon';
+
+const lex = commandLexicon();
+
+describe('commands understood anywhere', () => {
+  const cases: [string, string][] = [
+    ['人工', 'human'],
+    ['转人工', 'human'],
+    ['我要转人工', 'human'],
+    ['请帮我转人工服务', 'human'],
+    ['找律师', 'human'],
+    ['我要找律师', 'human'],
+    ['能不能找个真人聊聊', 'human'],
+    ['talk to a person', 'human'],
+    ['重新开始', 'reset'],
+    ['重来', 'reset'],
+    ['restart', 'reset'],
+    ['帮助', 'help'],
+    ['help', 'help'],
+    ['你能做什么？', 'help'],
+    ['返回', 'back'],
+    ['上一步', 'back'],
+    ['back', 'back'],
+    ['菜单', 'menu'],
+    ['主菜单！', 'menu'],
+    ['你好', 'greeting'],
+    ['您好！', 'greeting'],
+    ['hello', 'greeting'],
+  ];
+  for (const [text, cmd] of cases) it(`"${text}" → ${cmd}`, () => assert.equal(matchCommand(text, lex), cmd));
+
+  const questions = ['怎么找律师', '找律师要多少钱', '律师费怎么收', '返回工资怎么算', '人工费谁出', '帮助农民工讨薪的政策', '我想重新开始找工作，原单位不给离职证明', '离婚后孩子归谁', ''];
+  for (const q of questions) it(`"${q}" is a question, not a command`, () => assert.equal(matchCommand(q, lex), undefined));
+});
+
+describe('language switch', () => {
+  const cases: [string, string | undefined][] = [
+    ['English', 'en'],
+    ['english please', 'en'],
+    ['英文', 'en'],
+    ['请用英文', 'en'],
+    ['Can you speak English?', 'en'],
+    ['用英语回答', 'en'],
+    ['中文', 'zh-CN'],
+    ['Chinese', 'zh-CN'],
+    ['说中文', 'zh-CN'],
+    ['请用中文', 'zh-CN'],
+    ['speak chinese please', 'zh-CN'],
+    ['英文合同怎么签', undefined],
+    ['中文名字可以改吗', undefined],
+    ['my boss did not pay me', undefined],
+    ['en', 'en'],
+    ['', undefined],
+  ];
+  for (const [text, want] of cases) it(`"${text}" → ${want ?? 'no switch'}`, () => assert.equal(matchLanguageSwitch(text, lex), want));
+});
+
+describe('thanks', () => {
+  it('is a command only as the whole message', () => {
+    assert.equal(matchCommand('谢谢', lex), 'thanks');
+    assert.equal(matchCommand('Thank you!', lex), 'thanks');
+    assert.equal(matchCommand('谢谢，那工伤怎么认定', lex), undefined);
+  });
+});
