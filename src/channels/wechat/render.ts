@@ -1,0 +1,137 @@
+/**
+ * Bot replies → WeChat text. One turn's message activities become one answer: their text
+ * (Markdown made plain), card titles and text, link buttons as "title：url" lines, and every
+ * choice (suggested actions of the last activity, card buttons) as numbered lines ("回复 1：…")
+ * at the end. The answer is then cut into parts that fit one message each; the choices always
+ * stay in the last part, and when the answer needs more than one message a link to the full
+ * answer is added (when a public base URL is configured). Past `maxParts` the rest is left to
+ * that link. All wording comes from i18n keys "wechat.*".
+ */
+import type { Activity, Attachment, CardAction } from 'botbuilder';
+import type { Locale } from '../../content/schema';
+import { localeFromTag } from '../../i18n/locale';
+import type { Choice } from './choices';
+import { markdownToPlain, splitText, utf8Bytes } from './text';
+
+export type Translate = (locale: Locale, key: string, vars?: Record<string, unknown>) => string;
+
+export interface RenderedAnswer {
+  locale: Locale;
+  /** Plain text of all messages of the turn, without the choice lines. */
+  body: string;
+  choices: Choice[];
+}
+
+const CHOICE_ACTIONS = new Set(['imBack', 'postBack', 'messageBack']);
+const LINK_ACTIONS = new Set(['openUrl', 'signin', 'playAudio', 'playVideo', 'showImage', 'downloadFile']);
+
+function actionToChoice(a: CardAction): Choice | undefined {
+  if (!a || !CHOICE_ACTIONS.has(a.type)) return undefined;
+  const title = String(a.title ?? a.text ?? (typeof a.value === 'string' ? a.value : '')).trim();
+  if (!title) return undefined;
+  const text = typeof a.value === 'string' && a.value.trim() ? a.value : String(a.text ?? a.displayText ?? title);
+  const value = a.value !== undefined && typeof a.value !== 'string' ? a.value : undefined;
+  return value === undefined ? { title, text } : { title, text, value };
+}
+
+interface CardParts {
+  lines: string[];
+  actions: CardAction[];
+}
+
+function cardParts(att: Attachment): CardParts {
+  const out: CardParts = { lines: [], actions: [] };
+  const c = att.content as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object') return out;
+  if (att.contentType === 'application/vnd.microsoft.card.adaptive') {
+    const walk = (node: unknown, depth: number): void => {
+      if (!node || typeof node !== 'object' || depth > 8) return;
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+      const n = node as Record<string, unknown>;
+      if (n.type === 'TextBlock' && typeof n.text === 'string') out.lines.push(n.text);
+      if (n.type === 'FactSet' && Array.isArray(n.facts)) {
+        for (const f of n.facts as { title?: string; value?: string }[]) out.lines.push(`${f.title ?? ''}：${f.value ?? ''}`);
+      }
+      if (n.type === 'Action.Submit' && typeof n.title === 'string') {
+        const data = n.data;
+        out.actions.push({ type: 'postBack', title: n.title, value: data ?? n.title });
+      }
+      if (n.type === 'Action.OpenUrl' && typeof n.url === 'string') out.actions.push({ type: 'openUrl', title: String(n.title ?? n.url), value: n.url });
+      for (const k of ['body', 'items', 'columns', 'actions']) if (k in n) walk(n[k], depth + 1);
+    };
+    walk(c, 0);
+    if (!out.lines.length && typeof c.fallbackText === 'string') out.lines.push(c.fallbackText);
+    return out;
+  }
+  for (const k of ['title', 'subtitle', 'text']) if (typeof c[k] === 'string' && (c[k] as string).trim()) out.lines.push(c[k] as string);
+  if (Array.isArray(c.buttons)) out.actions.push(...(c.buttons as CardAction[]));
+  return out;
+}
+
+/** The message activities of one turn (or one proactive send) as one text answer. */
+export function renderActivities(activities: Partial<Activity>[], t: Translate, fallbackLocale: Locale): RenderedAnswer {
+  const messages = activities.filter((a) => (a.type ?? 'message') === 'message');
+  const locale = [...messages].reverse().map((a) => localeFromTag(a.locale)).find(Boolean) ?? fallbackLocale;
+  const paragraphs: string[] = [];
+  const choices: Choice[] = [];
+  const lastWithSuggestions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length);
+  for (const a of messages) {
+    if (typeof a.text === 'string' && a.text.trim()) paragraphs.push(markdownToPlain(a.text));
+    for (const att of a.attachments ?? []) {
+      const { lines, actions } = cardParts(att);
+      if (lines.length) paragraphs.push(markdownToPlain(lines.join('\n')));
+      const links: string[] = [];
+      for (const act of actions) {
+        const choice = actionToChoice(act);
+        if (choice) choices.push(choice);
+        else if (act && LINK_ACTIONS.has(act.type) && typeof act.value === 'string' && /^https?:\/\//i.test(act.value)) {
+          links.push(t(locale, 'wechat.link_line', { title: String(act.title ?? '').trim() || act.value, url: act.value }));
+        }
+      }
+      if (links.length) paragraphs.push(links.join('\n'));
+    }
+  }
+  for (const act of lastWithSuggestions?.suggestedActions?.actions ?? []) {
+    const choice = actionToChoice(act);
+    if (choice && !choices.some((c) => c.title === choice.title)) choices.push(choice);
+  }
+  return { locale, body: paragraphs.filter(Boolean).join('\n\n'), choices };
+}
+
+export interface PlanOptions {
+  t: Translate;
+  maxPartBytes: number;
+  maxParts: number;
+  /** Stores the full answer and returns its public URL, or undefined when there is no public page. */
+  publishFull?: (text: string, locale: Locale) => Promise<string | undefined>;
+}
+
+/** The messages to send for an answer, in order: the first goes passively when it can. */
+export async function planMessages(r: RenderedAnswer, o: PlanOptions): Promise<string[]> {
+  const choiceBlock = r.choices.map((c, i) => o.t(r.locale, 'wechat.choice_line', { n: i + 1, title: c.title })).join('\n');
+  const join = (...xs: (string | undefined)[]) => xs.filter((x) => x && x.trim()).join('\n\n');
+  const whole = join(r.body, choiceBlock);
+  if (!whole) return [];
+  if (utf8Bytes(whole) <= o.maxPartBytes) return [whole];
+
+  const url = o.publishFull ? await o.publishFull(whole, r.locale) : undefined;
+  let parts = splitText(r.body, o.maxPartBytes);
+  let tail = join(url ? o.t(r.locale, 'wechat.full_answer', { url }) : undefined, choiceBlock);
+  const tailNeedsOwnPart = (ps: string[]) => !!tail && utf8Bytes(join(ps[ps.length - 1], tail)) > o.maxPartBytes;
+  if (parts.length + (tailNeedsOwnPart(parts) ? 1 : 0) > o.maxParts) {
+    tail = join(url ? o.t(r.locale, 'wechat.truncated_with_link', { url }) : o.t(r.locale, 'wechat.truncated'), choiceBlock);
+    parts = parts.slice(0, o.maxParts);
+    if (tailNeedsOwnPart(parts)) {
+      // Shorten the last kept part so the notice and the choices still fit into it.
+      const budget = o.maxPartBytes - utf8Bytes(tail) - 2;
+      const last = parts.length - 1;
+      if (budget >= 64) parts[last] = splitText(parts[last]!, budget)[0] ?? '';
+      else if (parts.length > 1 && parts.length >= o.maxParts) parts.pop();
+    }
+  }
+  if (!tail) return parts;
+  if (tailNeedsOwnPart(parts)) return [...parts, ...splitText(tail, o.maxPartBytes)];
+  const last = parts.length - 1;
+  parts[last] = join(parts[last], tail);
+  return parts;
+}
