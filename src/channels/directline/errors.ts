@@ -16,6 +16,7 @@ export type DirectLineErrorCode =
   | 'NotFound'
   | 'BodyTooLarge'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'BotError'
   | 'ServiceError';
 

@@ -106,7 +106,7 @@ export class TokenService {
     const expected = Buffer.from(this.sign(`${HEADER}.${payload}`), 'utf8');
     const given = Buffer.from(signature, 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new DirectLineError(401, 'Unauthorized', 'invalid token signature');
+      throw new DirectLineError(401, 'Unauthorized', 'invalid token signature', { suspicious: true });
     }
     let raw: Record<string, unknown>;
     try {

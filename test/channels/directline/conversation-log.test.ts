@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { MemoryConversationLog } from '../../../src/channels/directline/conversation-log';
+import type { ConversationId } from '../../../src/channels/directline/tokens';
+
+const A = 'conversation-aaaaaaaaaa' as ConversationId;
+const B = 'conversation-bbbbbbbbbb' as ConversationId;
+const msg = (text: string) => ({ type: 'message', text });
+
+describe('MemoryConversationLog', () => {
+  it('stamps ids "<conversation>|<seq>" and reads after a watermark, oldest first', async () => {
+    const log = new MemoryConversationLog({ now: () => 1000 });
+    const stored = await log.append(A, [msg('a'), msg('b'), msg('c')]);
+    assert.deepEqual(
+      stored.map((s) => s.id),
+      [`${A}|1000`, `${A}|1001`, `${A}|1002`],
+    );
+    assert.deepEqual(await log.read(A, 1000, 10).then((p) => p.activities.map((x) => x.text)), ['b', 'c']);
+    assert.deepEqual(await log.read(A, undefined, 2), { activities: stored.slice(0, 2), watermark: '1001' });
+    assert.deepEqual(await log.read(A, 1002, 10), { activities: [], watermark: '1002' });
+    assert.deepEqual(await log.read(B, undefined, 10), { activities: [], watermark: '' });
+  });
+
+  it('stores copies: changing what was appended or read changes nothing kept', async () => {
+    const log = new MemoryConversationLog();
+    const original = msg('kept');
+    const [stored] = await log.append(A, [original]);
+    original.text = 'changed';
+    stored!.text = 'changed too';
+    const page = await log.read(A, undefined, 10);
+    page.activities[0]!.text = 'and again';
+    assert.equal((await log.read(A, undefined, 10)).activities[0]!.text, 'kept');
+  });
+
+  it('keeps at most N activities per conversation, dropping the oldest', async () => {
+    const log = new MemoryConversationLog({ maxActivitiesPerConversation: 3 });
+    for (let i = 0; i < 10; i++) await log.append(A, [msg(`m${i}`)]);
+    assert.deepEqual((await log.read(A, undefined, 100)).activities.map((x) => x.text), ['m7', 'm8', 'm9']);
+  });
+
+  it('keeps a byte budget per conversation but never drops the newest activity', async () => {
+    const log = new MemoryConversationLog({ maxBytesPerConversation: 1000 });
+    for (let i = 0; i < 5; i++) await log.append(A, [msg(`${i}`.repeat(300))]);
+    const kept = (await log.read(A, undefined, 100)).activities;
+    assert.ok(kept.length >= 1 && kept.length <= 3, `kept ${kept.length}`);
+    assert.equal(kept.at(-1)!.text, '4'.repeat(300));
+    await log.append(B, [msg('x'.repeat(5000))]);
+    assert.equal((await log.read(B, undefined, 10)).activities.length, 1);
+  });
+
+  it('evicts the least recently used conversation past the limit, and idle ones after the TTL', async () => {
+    let now = 1_000_000;
+    const log = new MemoryConversationLog({ maxConversations: 2, idleTtlMs: 3_600_000, now: () => now });
+    const C = 'conversation-cccccccccc' as ConversationId;
+    await log.append(A, [msg('a')]);
+    await log.append(B, [msg('b')]);
+    await log.read(A, undefined, 1); // A is now more recent than B
+    await log.append(C, [msg('c')]);
+    assert.equal(log.size, 2);
+    assert.deepEqual((await log.open(B)).created, true);
+    now += 2 * 3_600_000;
+    await log.open(A);
+    assert.equal(log.size, 1);
+  });
+
+  it('a conversation created again numbers above any watermark it handed out before', async () => {
+    let now = 5_000;
+    const log = new MemoryConversationLog({ maxConversations: 1, now: () => now });
+    const [first] = await log.append(A, [msg('before')]);
+    const old = Number(first!.id.split('|')[1]);
+    await log.append(B, [msg('evicts A')]);
+    now += 10;
+    await log.append(A, [msg('after')]);
+    const page = await log.read(A, old, 10);
+    assert.deepEqual(page.activities.map((x) => x.text), ['after']);
+  });
+
+  it('a watermark ahead of the log (it was reset) reads from the start', async () => {
+    const log = new MemoryConversationLog({ now: () => 10 });
+    await log.append(A, [msg('a')]);
+    assert.deepEqual((await log.read(A, 999_999, 10)).activities.map((x) => x.text), ['a']);
+  });
+
+  it('calls subscribers after appends to their conversation only', async () => {
+    const log = new MemoryConversationLog();
+    let a = 0;
+    let b = 0;
+    const offA = log.subscribe(A, () => a++);
+    log.subscribe(B, () => b++);
+    await log.append(A, [msg('1')]);
+    await log.append(A, []);
+    offA();
+    await log.append(A, [msg('2')]);
+    assert.deepEqual([a, b], [1, 0]);
+  });
+});
