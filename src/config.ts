@@ -38,6 +38,11 @@ export const configSchema = z.object({
   MicrosoftAppTenantId: optionalSecret,
   /** Signs Direct Line tokens; a random per-process secret is used when unset (dev only). */
   DIRECTLINE_SECRET: optionalSecret,
+  /** Web chat through Azure Bot Service's Direct Line instead of our own endpoint (the server exchanges this for tokens). */
+  DIRECTLINE_AZURE_SECRET: optionalSecret,
+  DIRECTLINE_AZURE_DOMAIN: z.string().url().default('https://directline.botframework.com/v3/directline'),
+  /** Web chat polls instead of using a WebSocket (for proxies that drop WebSocket upgrades). */
+  DIRECTLINE_POLLING: bool,
   WECHAT_TOKEN: optionalSecret,
   WECHAT_APPID: optionalSecret,
   WECHAT_APPSECRET: optionalSecret,
@@ -65,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.NODE_ENV === 'production' && !c.DIRECTLINE_SECRET) {
     problems.push('DIRECTLINE_SECRET: required in production (web chat tokens must survive restarts)');
+  }
+  if (c.DIRECTLINE_SECRET && c.DIRECTLINE_SECRET.length < 16) {
+    problems.push('DIRECTLINE_SECRET: must be at least 16 characters');
   }
   if (c.WECHAT_TOKEN && c.WECHAT_ENCODING_AES_KEY && c.WECHAT_ENCODING_AES_KEY.length !== 43) {
     problems.push('WECHAT_ENCODING_AES_KEY: must be 43 characters');

@@ -1,19 +1,32 @@
 /**
- * The one wiring place: config → content → search → bot → channels → createApp → listen.
+ * The one wiring place: config → content → search → dialogs → bot → channels → createApp → listen.
  * Everything else receives its dependencies; nothing else reads the environment.
+ *
+ * buildRuntime() assembles the parts without listening (tests and tools use it); start() listens,
+ * attaches the web chat stream and, in development, rebuilds content when knowledge files change.
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { watch } from 'node:fs';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { createBot } from './bot/bot';
+import { InProcessAdapter } from './bot/in-process-adapter';
+import type { Channel } from './channels/channel';
+import { createDirectLineChannel } from './channels/directline';
+import { createWebChatChannel } from './channels/webchat';
+import { createWeChatChannel } from './channels/wechat';
 import { type Config, ConfigError, loadConfig } from './config';
 import { formatIssues } from './content/errors';
+import { KnowledgeBase } from './content/knowledge';
 import { errorsOf, loadKnowledge } from './content/loader';
+import { MemoryHandoffSink, loadFlows } from './dialogs';
+import { loadLocales } from './i18n/i18n';
 import { type Logger, createLogger } from './logger';
 import { SearchEngine } from './search/engine';
 import { loadOrBuild } from './search/store';
 import type { KnowledgeSearch } from './search/types';
+import { createRecordSinks, createStorage } from './state';
 
 /** A search whose engine can be swapped when content changes (development). */
 class SwappableSearch implements KnowledgeSearch {
@@ -23,8 +36,7 @@ class SwappableSearch implements KnowledgeSearch {
   }
 }
 
-export async function start(config: Config, logger: Logger) {
-  const t0 = performance.now();
+export function buildRuntime(config: Config, logger: Logger) {
   const content = loadKnowledge(config.knowledgeDir);
   const errors = errorsOf(content);
   if (errors.length) {
@@ -35,8 +47,23 @@ export async function start(config: Config, logger: Logger) {
   const { engine, source, why } = loadOrBuild(content, resolve(config.SEARCH_INDEX_FILE));
   logger.info({ entries: engine.size, source, why, contentHash: engine.hash }, 'search index ready');
   const search = new SwappableSearch(engine);
+  const kb = new KnowledgeBase(content);
+  const flows = loadFlows(config.dialogsDir, kb);
 
-  const bot = createBot({ search });
+  const { feedback, unanswered } = createRecordSinks(config.STATE_STORE);
+  const handoff = new MemoryHandoffSink();
+  const { bot, onTurnError } = createBot({
+    kb,
+    search,
+    flows,
+    storage: createStorage(config.STATE_STORE),
+    logger,
+    feedback,
+    unanswered,
+    handoff,
+  });
+  const logic = (ctx: Parameters<typeof bot.run>[0]) => bot.run(ctx);
+
   const cloudAdapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: config.MicrosoftAppId,
@@ -45,20 +72,66 @@ export async function start(config: Config, logger: Logger) {
       MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     }),
   );
-  cloudAdapter.onTurnError = async (context, error) => {
-    logger.error({ err: error, conversation: context.activity.conversation?.id }, 'turn failed');
-    await context.sendActivity('抱歉，出了点问题，请再说一次。Sorry, something went wrong; please try again.');
-  };
+  cloudAdapter.onTurnError = onTurnError;
+  const adapter = new InProcessAdapter(logic);
+  adapter.onTurnError = onTurnError;
+
+  const directLine = createDirectLineChannel({
+    runner: adapter,
+    logger,
+    secret: config.DIRECTLINE_SECRET,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  const channels: Channel[] = [directLine];
+  if (config.WECHAT_TOKEN) {
+    channels.push(
+      createWeChatChannel({
+        runner: adapter,
+        logger,
+        knowledge: kb,
+        translator: loadLocales(config.dialogsDir).translator,
+        config: {
+          token: config.WECHAT_TOKEN,
+          appId: config.WECHAT_APPID,
+          appSecret: config.WECHAT_APPSECRET,
+          encodingAESKey: config.WECHAT_ENCODING_AES_KEY,
+          previousEncodingAESKey: config.WECHAT_ENCODING_AES_KEY_PREVIOUS,
+          apiBase: config.WECHAT_API_BASE,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        },
+      }),
+    );
+  }
+  // The page last: it serves "/" and static files.
+  channels.push(
+    createWebChatChannel({
+      logger,
+      directLine,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      webSocket: !config.DIRECTLINE_POLLING,
+      azure: config.DIRECTLINE_AZURE_SECRET ? { secret: config.DIRECTLINE_AZURE_SECRET, domain: config.DIRECTLINE_AZURE_DOMAIN } : undefined,
+    }),
+  );
 
   const app = createApp({
     logger,
     search,
     cloudAdapter,
-    bot: (ctx) => bot.run(ctx),
-    health: () => ({ entries: search.engine.size, contentHash: search.engine.hash }),
+    bot: logic,
+    channels,
+    health: () => ({ entries: search.engine.size, contentHash: search.engine.hash, store: config.STATE_STORE.split(':')[0] }),
   });
+  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered };
+}
+
+export async function start(config: Config, logger: Logger): Promise<Server> {
+  const t0 = performance.now();
+  const rt = buildRuntime(config, logger);
 
   if (config.WATCH_CONTENT || config.NODE_ENV === 'development') {
+    // Search picks up edited entries at once; flows, menus and routes read the KnowledgeBase built
+    // at start, so structural changes (new ids, directory) still want a restart (tsx watch does it
+    // for code; editors restart for those).
     let timer: NodeJS.Timeout | undefined;
     watch(config.knowledgeDir, { recursive: true }, () => {
       clearTimeout(timer);
@@ -69,16 +142,29 @@ export async function start(config: Config, logger: Logger) {
           logger.warn({ errors: errs.length }, `content changed but has errors; keeping the current index:\n${formatIssues(errs)}`);
           return;
         }
-        search.engine = SearchEngine.build(next);
-        logger.info({ entries: search.engine.size }, 'content changed: search index rebuilt');
+        rt.search.engine = SearchEngine.build(next);
+        logger.info({ entries: rt.search.engine.size }, 'content changed: search index rebuilt');
       }, 300);
     }).unref();
   }
 
-  const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info({ port: config.PORT, readyMs: Math.round(performance.now() - t0) }, `legal-aid-bot listening on http://localhost:${config.PORT}`);
+  const server = rt.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((ok, fail) => {
+    server.once('listening', ok);
+    server.once('error', fail);
   });
-  return { app, server };
+  rt.directLine.attach(server);
+  logger.info({ port: config.PORT, readyMs: Math.round(performance.now() - t0) }, `legal-aid-bot listening on http://localhost:${config.PORT}`);
+
+  const shutdown = () => {
+    logger.info('shutting down');
+    server.close();
+    void Promise.all(rt.channels.map((c) => c.close?.())).finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  return server;
 }
 
 if (require.main === module) {
@@ -90,6 +176,7 @@ if (require.main === module) {
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   start(config, logger).catch((e: unknown) => {
     logger.fatal({ err: e }, (e as Error).message);
     process.exit(1);

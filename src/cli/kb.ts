@@ -1,18 +1,21 @@
 /**
  * Editors' and developers' command line for the knowledge base:
- *   npm run kb -- check               validate all content; exit 1 on errors (warnings listed)
+ *   npm run kb -- check               validate knowledge and dialogs; exit 1 on errors (warnings listed)
  *   npm run kb -- build               build the search index file ahead of time
  *   npm run kb -- search "<text>"     show ranked hits with confidence and why they matched
  *   npm run kb -- eval <file.yaml>    accuracy and rejection rates on a labelled set
  */
 import { resolve } from 'node:path';
 import { formatIssues } from '../content/errors';
+import { KnowledgeBase } from '../content/knowledge';
 import { errorsOf, loadKnowledge } from '../content/loader';
+import { checkDialogs } from '../dialogs';
 import { SearchEngine } from '../search/engine';
 import { evaluate, readEvalSet } from '../search/eval';
 import { writeIndex } from '../search/store';
 
 const KNOWLEDGE_DIR = resolve(process.env.KNOWLEDGE_DIR ?? 'knowledge');
+const DIALOGS_DIR = resolve(process.env.DIALOGS_DIR ?? 'dialogs');
 const INDEX_FILE = resolve(process.env.SEARCH_INDEX_FILE ?? 'build/search-index.json');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -28,8 +31,10 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   async check() {
     const c = loadKnowledge(KNOWLEDGE_DIR);
-    const errors = errorsOf(c);
-    const warnings = c.issues.filter((i) => i.severity === 'warning');
+    // Flows, templates and translations are checked against the same content (entry ids, routes).
+    const issues = [...c.issues, ...checkDialogs(DIALOGS_DIR, new KnowledgeBase(c)).map((i) => ({ ...i, file: `dialogs/${i.file}` }))];
+    const errors = issues.filter((i) => i.severity === 'error');
+    const warnings = issues.filter((i) => i.severity === 'warning');
     if (warnings.length) console.log(formatIssues(warnings));
     if (errors.length) console.error(formatIssues(errors));
     console.log(
