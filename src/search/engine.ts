@@ -10,7 +10,8 @@
  *               coverage:   share of the query's word weight (idf) that the entry's questions,
  *                           title and keywords contain; words no entry knows weigh the most
  *   confidence  strong only when coverage and similarity clear their floors and no entry of
- *               another topic is nearly as good (then the bot asks which one is meant)
+ *               another topic is nearly as good (then "ambiguous": the bot asks which is meant);
+ *               "no-match" when nothing resembles the question even though Lunr found words
  *
  * Contract: search() never throws on any string; build() is deterministic for the same content.
  */
@@ -41,6 +42,9 @@ export const TUNING = {
   minCoverage: 0.45,
   minSimilarity: 0.25,
   minFinal: 0.5,
+  /** Below both of these nothing in the best hit resembles the question: "no-match". */
+  minRelevantSimilarity: 0.25,
+  minRelevantCoverage: 0.45,
   /** Another topic within this share of the best final score makes the answer "ambiguous". */
   ambiguityRatio: 0.97,
 } as const;
@@ -230,7 +234,15 @@ export class SearchEngine implements KnowledgeSearch {
     if (!best) return { ...base, confident: false, reason: 'no-match', results: [] };
     const rival = hits.find((h) => h.topic !== best.topic);
     let reason: SearchResult['reason'] = 'strong';
-    if (best.explain.coverage < TUNING.minCoverage || best.explain.similarity < TUNING.minSimilarity || best.score < TUNING.minFinal) {
+    const x = best.explain;
+    // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
+    const relevant =
+      x.similarity >= TUNING.minRelevantSimilarity || (words.length > 1 && x.coverage >= TUNING.minRelevantCoverage && x.similarity >= 0.15);
+    if (!relevant) {
+      // Lunr matched a word or two somewhere, but no entry resembles the question: the hits stay
+      // in the result for the editor pane, and the bot must not offer them as "did you mean".
+      reason = 'no-match';
+    } else if (best.explain.coverage < TUNING.minCoverage || best.explain.similarity < TUNING.minSimilarity || best.score < TUNING.minFinal) {
       reason = 'weak';
     } else if (rival && rival.score >= best.score * TUNING.ambiguityRatio) {
       reason = 'ambiguous';

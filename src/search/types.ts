@@ -30,7 +30,12 @@ export interface SearchResult {
   query: string;
   /** True when the best hit is strong and clearly ahead: the bot may answer it directly. */
   confident: boolean;
-  /** Why it is (not) confident, for the editor pane: "strong", "weak", "ambiguous", "no-match", "empty". */
+  /**
+   * Why it is (not) confident: "strong"; "weak" (the best hit is relevant but not clearly right:
+   * offer it among others); "ambiguous" (another topic is nearly as good); "no-match" (nothing
+   * resembles the question — results, if any, are for the editor pane, not for the citizen);
+   * "empty" (no searchable words).
+   */
   reason: 'strong' | 'weak' | 'ambiguous' | 'no-match' | 'empty';
   /** The terms the query was turned into (after normalise, segment, stop words, synonyms). */
   terms: string[];

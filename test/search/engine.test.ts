@@ -27,6 +27,20 @@ describe('search engine', () => {
     }
   });
 
+  it('finds nothing to offer for small talk, so the bot does not ask "did you mean" about it', () => {
+    for (const q of ['你是谁呀', '今天星期几', '讲个笑话', '我好无聊啊', '最近有什么新闻']) {
+      const r = searchEngine().search(q);
+      assert.ok(['no-match', 'empty'].includes(r.reason), `${q}: ${r.reason} → ${r.results[0]?.id}`);
+    }
+  });
+
+  it('still offers the likely entries for a real but unclear question', () => {
+    const r = searchEngine().search('在工地上摔断了腿 老板不管');
+    assert.equal(r.confident, false);
+    assert.equal(r.reason, 'weak');
+    assert.equal(r.results[0]?.topic, 'labor-work-injury');
+  });
+
   it('never throws on hostile or odd input', () => {
     const inputs = ['', '   ', '？？？', '😀😀😀', 'title:foo^10 +bar -baz ~2 *', '\u0000\u0001\u001b[31m', '离婚'.repeat(5000), '\ud800', 'a'.repeat(10000)];
     for (const q of inputs) {

@@ -44,7 +44,7 @@ export const search: StepHandler<'search'> = {
     ctx.setSlot(SLOTS.misses, misses);
     const top = best?.score ?? 0;
     const seen = new Set<string>();
-    const candidates = r.results
+    const candidates = (r.reason === 'no-match' ? [] : r.results)
       .filter((h) => h.score >= CANDIDATE_MIN_SCORE && h.score >= top * CANDIDATE_MIN_SHARE)
       .filter((h) => !seen.has(h.id) && seen.add(h.id))
       .slice(0, MAX_CANDIDATES)
