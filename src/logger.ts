@@ -2,7 +2,7 @@
  * Structured logs (pino) with personal data masked: 身份证号 (18-digit resident ID), mobile and
  * landline numbers, e-mail. Citizens type these into chats; logs must never keep them.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 const ID_CARD = /(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9])/g;
 const MOBILE = /(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])/g;
@@ -28,8 +28,8 @@ function maskDeep(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(level = 'info'): Logger {
-  return pino({
+export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app: 'legal-aid-bot' },
     formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
@@ -39,7 +39,8 @@ export function createLogger(level = 'info'): Logger {
         return method.apply(this, masked);
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };
