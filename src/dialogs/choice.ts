@@ -7,6 +7,9 @@
  *   yes/no     "是的/对/好/嗯/可以/行" and "不用了/不是/算了/不要" when the options are yes/no
  *   contains   the option text or one of its synonyms inside the answer ("我是讨薪的")
  *   overlap    a close paraphrase sharing most characters (Chinese) or words (English)
+ * When the prompt also takes free questions (a menu, follow-up buttons: `freeText`), an answer
+ * is only read as an option when it is mostly that option: "法律援助怎么申请" after the menu is a
+ * question to search, not the menu's "法律援助预审"; rules 4 and 5 are then strict or off.
  * Contract: pure functions; never throws on any input; returns undefined when unsure, so the
  * prompt can ask again instead of guessing.
  */
@@ -137,7 +140,20 @@ function dice(a: Set<string>, b: Set<string>): { score: number; shared: number }
   return { score: (2 * shared) / (a.size + b.size), shared };
 }
 
-export function recognizeChoice(input: string, options: readonly ChoiceCandidate[], lex: ChoiceLexicon): ChoiceMatch | undefined {
+/** Share of a free-text answer an option must cover to be taken as picking it. */
+export const FREE_TEXT_MIN_COVER = 0.75;
+/** Longer free-text answers are questions, never paraphrased picks. */
+const FREE_TEXT_MAX_CHARS = 6;
+const FREE_TEXT_MAX_WORDS = 3;
+const FREE_TEXT_MIN_OVERLAP = 0.6;
+const FREE_TEXT_MIN_IN_LABEL = 0.9;
+
+export function recognizeChoice(
+  input: string,
+  options: readonly ChoiceCandidate[],
+  lex: ChoiceLexicon,
+  opts: { freeText?: boolean } = {},
+): ChoiceMatch | undefined {
   if (!options.length) return undefined;
   const n = normalizeForMatch(input);
   if (!n) return undefined;
@@ -174,11 +190,15 @@ export function recognizeChoice(input: string, options: readonly ChoiceCandidate
       if (latin) {
         const tw = latinWords(t, lex);
         const iw = latinWords(input, lex);
-        if (tw.size && [...tw].every((x) => iw.has(x))) w = Math.max(w, t.length);
-        else if (iw.size && [...iw].every((x) => tw.has(x)) && [...iw].join('').length >= 3) w = Math.max(w, [...iw].join('').length - 0.5);
+        if (tw.size && [...tw].every((x) => iw.has(x))) {
+          if (!opts.freeText || tw.size / iw.size >= FREE_TEXT_MIN_COVER) w = Math.max(w, t.length);
+        } else if (!opts.freeText && iw.size && [...iw].every((x) => tw.has(x)) && [...iw].join('').length >= 3) {
+          w = Math.max(w, [...iw].join('').length - 0.5);
+        }
       } else {
-        if (t.length >= 2 && n.includes(t)) w = Math.max(w, t.length);
-        else if (n.length >= 2 && t.includes(n)) w = Math.max(w, n.length - 0.5);
+        if (t.length >= 2 && n.includes(t)) {
+          if (!opts.freeText || t.length / n.length >= FREE_TEXT_MIN_COVER) w = Math.max(w, t.length);
+        } else if (!opts.freeText && n.length >= 2 && t.includes(n)) w = Math.max(w, n.length - 0.5);
       }
     }
     if (w > 0) {
@@ -190,20 +210,25 @@ export function recognizeChoice(input: string, options: readonly ChoiceCandidate
   }
   if (best && !tie) return hit(best.i, 'contains');
 
-  // 5. close paraphrase
+  // 5. close paraphrase; where a question of their own is possible, only a short, close one
   const inputSet = latin ? latinWords(input, lex) : cjkChars(input, lex);
+  if (opts.freeText && inputSet.size > (latin ? FREE_TEXT_MAX_WORDS : FREE_TEXT_MAX_CHARS)) return undefined;
   const scores = options.map((o) => {
     if (negated && o.value !== 'no' && !NEGATION.test(normalizeForMatch(o.label))) return 0;
     let s = 0;
-    for (const t of [o.label, ...(o.synonyms ?? [])]) {
+    // Synonyms are often question-like ("能不能申请法律援助"): with free text, paraphrase the label only.
+    for (const t of opts.freeText ? [o.label] : [o.label, ...(o.synonyms ?? [])]) {
       const d = dice(inputSet, latin ? latinWords(t, lex) : cjkChars(t, lex));
-      if (d.shared >= (latin ? 1 : 2)) s = Math.max(s, d.score);
+      // With free text every word of the answer must come from the label ("纠纷调解" for
+      // "邻里、家庭纠纷调解"), or it is a question of its own ("申请法律援助" is not "法律援助预审").
+      const inLabel = d.shared / inputSet.size;
+      if (d.shared >= (latin ? 1 : 2) && (!opts.freeText || inLabel >= FREE_TEXT_MIN_IN_LABEL)) s = Math.max(s, d.score);
     }
     return s;
   });
   const ranked = scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s);
   const top = ranked[0]!;
   const second = ranked[1]?.s ?? 0;
-  if (top.s >= 0.5 && top.s - second >= 0.15) return hit(top.i, 'overlap');
+  if (top.s >= (opts.freeText ? FREE_TEXT_MIN_OVERLAP : 0.5) && top.s - second >= 0.15) return hit(top.i, 'overlap');
   return undefined;
 }

@@ -151,3 +151,31 @@ describe('choice recognition (Chinese and English)', () => {
     });
   });
 });
+
+describe('choice recognition where the citizen may also ask a question (menus, follow-ups)', () => {
+  const MENU: ChoiceCandidate[] = [
+    { value: 'screening', label: '法律援助预审', synonyms: ['预审', '能不能申请法律援助', '法律援助', 'legal aid check', 'legal aid'] },
+    { value: 'traffic', label: '交通事故赔偿', synonyms: ['车祸', '交通事故'] },
+    { value: 'disputes', label: '邻里、家庭纠纷调解', synonyms: ['调解', '邻居'] },
+    { value: 'gov', label: '办事难、找办事窗口', synonyms: ['办事难', '被刁难', '办事'] },
+  ];
+  const free = (input: string) => recognizeChoice(input, MENU, lex, { freeText: true })?.value;
+
+  it('still takes numbers, the label and a synonym said on its own', () => {
+    assert.equal(free('1'), 'screening');
+    assert.equal(free('第二个'), 'traffic');
+    assert.equal(free('交通事故赔偿'), 'traffic');
+    assert.equal(free('车祸'), 'traffic');
+    assert.equal(free('纠纷调解'), 'disputes');
+  });
+
+  it('leaves whole questions to search instead of reading them as an option', () => {
+    for (const q of ['法律援助怎么申请', '怎么申请法律援助', '去办事被刁难怎么办', '邻居装修噪音太大怎么办', '赔偿', 'how do I apply for legal aid']) {
+      assert.equal(free(q), undefined, q);
+    }
+  });
+
+  it('reads the same questions as options where only options are possible', () => {
+    assert.equal(value('去办事被刁难怎么办', MENU), 'gov');
+  });
+});

@@ -4,7 +4,7 @@
  * via test/bot/harness.ts), or any BotLogic. Used by the directlinejs and browser tests, and
  * runnable by hand: `npx tsx test/e2e/server.ts [port]`.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Storage } from 'botbuilder';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
@@ -29,6 +29,8 @@ export interface ChatServerOptions {
   logLevel?: string;
   /** The bot's turn logic; default: the product bot. */
   bot?: (search: KnowledgeSearch) => BotLogic;
+  /** The product bot's state store (default: memory); a SQLite file survives a restart of the server. */
+  storage?: Storage;
 }
 
 export async function startChatServer(opts: ChatServerOptions = {}): Promise<ChatServer> {
@@ -40,7 +42,7 @@ export async function startChatServer(opts: ChatServerOptions = {}): Promise<Cha
     logic = opts.bot(search);
     adapter = new InProcessAdapter(logic);
   } else {
-    const real = buildBot({ search, logger });
+    const real = buildBot({ search, logger, storage: opts.storage });
     adapter = real.adapter;
     logic = (ctx) => real.bot.run(ctx);
   }

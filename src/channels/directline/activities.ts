@@ -79,7 +79,9 @@ export function activityFromClient(body: unknown, p: Participants, now: Date): P
     out.channelData = body.channelData;
   }
   if (Array.isArray(body.entities)) out.entities = body.entities.filter(isPlainObject).slice(0, 20) as Activity['entities'];
-  if (type === 'message' && !out.text?.trim() && out.value === undefined) {
+  // Blank text ("   ") is what the citizen sent: the bot answers it (asks for words) like on every
+  // other channel. Only a message with nothing at all is a client error.
+  if (type === 'message' && !out.text && out.value === undefined) {
     throw new DirectLineError(400, 'MissingProperty', 'a message needs text or a value');
   }
   return out;

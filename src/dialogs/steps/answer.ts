@@ -72,7 +72,8 @@ export const answer: StepHandler<'answer'> = {
         return { type: 'wait' };
       }
     }
-    const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices);
+    // Follow-up buttons sit under an answer: anything but a clear pick is a new question.
+    const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices, { freeText: true });
     if (!m) return { type: 'question', text };
     const picked = ctx.state.shown[m.index]!;
     if (picked.source === 'entry') {

@@ -71,7 +71,7 @@ export const choice: StepHandler<'choice'> = {
   async input(step, ctx, text) {
     if (!ctx.state.shown.length) ctx.state.shown = shownOptions(step, ctx);
     const lex = ctx.services.flows.choices;
-    const m = recognizeChoice(text, ctx.state.shown, lex);
+    const m = recognizeChoice(text, ctx.state.shown, lex, { freeText: step.otherwise === 'question' });
     if (m) return pick(step, ctx, ctx.state.shown[m.index]!);
     if (step.otherwise === 'question') return { type: 'question', text };
     return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? step.prompt, true));

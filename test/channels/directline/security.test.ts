@@ -174,7 +174,10 @@ describe('Direct Line security', () => {
       await expectError(await send({ text: 'no type' }), 400, 'MissingProperty');
       await expectError(await send({ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }), 400, 'BadArgument');
       await expectError(await send({ type: 'message', text: 42 }), 400, 'BadArgument');
-      await expectError(await send({ type: 'message', text: '   ' }), 400, 'MissingProperty');
+      await expectError(await send({ type: 'message' }), 400, 'MissingProperty');
+      await expectError(await send({ type: 'message', text: '' }), 400, 'MissingProperty');
+      await expectError(await send({ type: 'message', text: '\u0000\u0007' }), 400, 'MissingProperty');
+      await send({ type: 'message', text: '   ' }).expect(200); // blank is the citizen's message: the bot answers it
       await expectError(await send({ type: 'message', text: 'x'.repeat(20_001) }), 400, 'BadArgument');
       await expectError(await send({ type: 'message', text: 'x', attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x' }] }), 400, 'BadArgument');
       await expectError(await send({ type: 'event' }), 400, 'MissingProperty');

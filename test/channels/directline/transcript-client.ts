@@ -9,10 +9,17 @@ import { type Chat, type Reply, toReply } from '../../bot/harness';
 
 export interface DirectLineChat extends Chat {
   readonly conversationId: string;
+  /**
+   * Takes a token for a new conversation and talks into it without starting it: no
+   * conversationUpdate, so no greeting — how a Direct Line client holding a token may post.
+   */
+  openWithoutGreeting(): Promise<void>;
+  /** The service is now at `baseUrl` (restarted elsewhere): same conversation, token and watermark. */
+  moveTo(baseUrl: string): void;
 }
 
 export function directLineChat(baseUrl: string, opts: { locale?: string; domain?: string } = {}): DirectLineChat {
-  const domain = opts.domain ?? `${baseUrl}/v3/directline`;
+  let domain = opts.domain ?? `${baseUrl}/v3/directline`;
   let token = '';
   let conversationId = '';
   let watermark = '';
@@ -42,6 +49,16 @@ export function directLineChat(baseUrl: string, opts: { locale?: string; domain?
   return {
     get conversationId() {
       return conversationId;
+    },
+    async openWithoutGreeting() {
+      const t = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });
+      const issued = (await t.json()) as { token: string; conversationId: string };
+      token = issued.token;
+      conversationId = issued.conversationId;
+    },
+    moveTo(to) {
+      baseUrl = to;
+      if (!opts.domain) domain = `${to}/v3/directline`;
     },
     async join() {
       const t = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });

@@ -49,6 +49,11 @@ export interface HarnessOptions {
   platformKey?: string;
   publicBaseUrl?: string;
   deps?: Partial<WeChatChannelDeps>;
+  /**
+   * An already started platform to put the channel behind (its key becomes the channel's), kept
+   * running by close(): a "restarted" bot process faces the same platform and the same users.
+   */
+  platform?: FakeWeChatPlatform;
 }
 
 /**
@@ -99,13 +104,15 @@ export const echoBot = (seen: Partial<Activity>[]): BotLogic =>
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const mode = o.mode ?? 'plain';
-  const encodingAESKey = o.encodingAESKey ?? (mode === 'plain' ? undefined : randomAesKey());
-  const platform = await new FakeWeChatPlatform({
-    token: TOKEN,
-    appId: APPID,
-    appSecret: SECRET,
-    encodingAESKey: o.platformKey ?? encodingAESKey,
-  }).start();
+  const encodingAESKey = o.encodingAESKey ?? o.platform?.opts.encodingAESKey ?? (mode === 'plain' ? undefined : randomAesKey());
+  const platform =
+    o.platform ??
+    (await new FakeWeChatPlatform({
+      token: TOKEN,
+      appId: APPID,
+      appSecret: SECRET,
+      encodingAESKey: o.platformKey ?? encodingAESKey,
+    }).start());
   const seen: Partial<Activity>[] = [];
   const adapter = new InProcessAdapter(o.logic ?? echoBot(seen));
   const logs: Record<string, unknown>[] = [];
@@ -141,6 +148,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     url,
     async say(user, text, mode = o.mode ?? 'plain') {
       const before = platform.cs.length;
+      platform.botUrl = url; // a shared platform may have been pointed at another channel since
       const r = await platform.post(platform.text(user, text), { mode });
       if (r.status !== 200) throw new Error(`the channel answered ${r.status}: ${r.body}`);
       await channel.idle();
@@ -152,7 +160,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       await channel.close?.();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await platform.stop();
+      if (!o.platform) await platform.stop();
     },
   };
 }
