@@ -4,7 +4,7 @@
  * entry, and a calibrated confidence.
  *
  *   candidates  BM25 from a Lunr index over fields questions^3, title^2, keywords^2, body^1, for
- *               the query's informative words only (scoreWithLunrIndex; user text never reaches
+ *               the query's informative words only (compiled postings; user text never reaches
  *               Lunr's query parser) and its rarest character bigrams at a quarter weight
  *   rerank      final = W_SIM·similarity + W_LUNR·lunr/lunr_max + W_COVER·coverage
  *               similarity: weighted Dice between the query's terms and the closest question/title
@@ -41,6 +41,8 @@ export const TUNING = {
   /** Words in more than this share of entries are left out of the Lunr query (not the rerank). */
   maxCandidateDfShare: 0.15,
   minCommonDf: 12,
+  /** …and never more than this many, whatever the size of the base (bounds the work per query). */
+  maxCandidateDf: 250,
   maxCandidateBigrams: 6,
   bodyCoverage: 0.5,
   W_SIM: 0.5,
@@ -78,6 +80,8 @@ interface LocaleIndex {
   df: Map<string, number>;
   /** In how many entries a term occurs anywhere in the Lunr index (chooses the query's terms). */
   lunrDf: Map<string, number>;
+  /** The Lunr index compiled for querying (see compilePostings). */
+  postings: Postings;
   n: number;
 }
 
@@ -187,15 +191,11 @@ export class SearchEngine implements KnowledgeSearch {
         }),
       );
     }
+    const postings = compilePostings(index);
     const lunrDf = new Map<string, number>();
-    const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, unknown>> }).invertedIndex;
-    for (const [term, posting] of Object.entries(inverted)) {
-      const refs = new Set<string>();
-      for (const [field, docsOfField] of Object.entries(posting)) if (field !== '_index') for (const ref of Object.keys(docsOfField as object)) refs.add(ref);
-      lunrDf.set(term, refs.size);
-    }
+    for (const [term, p] of postings.byTerm) lunrDf.set(term, p.docs.length);
     for (const e of entries) this.entries.set(`${locale}:${e.id}`, e);
-    this.indexes.set(locale, { lunr: index, docs: meta, vocab, bodyVocab, phrases, df, lunrDf, n });
+    this.indexes.set(locale, { lunr: index, docs: meta, vocab, bodyVocab, phrases, df, lunrDf, postings, n });
   }
 
   /**
@@ -206,14 +206,14 @@ export class SearchEngine implements KnowledgeSearch {
   private lunrWords(ix: LocaleIndex, words: string[]): string[] {
     const df = (t: string) => ix.lunrDf.get(t) ?? 0;
     const known = words.filter((w) => df(w) > 0).sort((a, b) => df(a) - df(b));
-    const maxDf = Math.max(TUNING.minCommonDf, ix.n * TUNING.maxCandidateDfShare);
+    const maxDf = candidateMaxDf(ix.n);
     return known.filter((w, i) => i < TUNING.minCandidateWords || df(w) <= maxDf).slice(0, TUNING.maxCandidateWords);
   }
 
   /** The query's rarest character bigrams: the fallback for typos and words split differently. */
   private rareBigrams(ix: LocaleIndex, bigrams: string[]): string[] {
     const df = (t: string) => ix.lunrDf.get(t) ?? 0;
-    const maxDf = Math.max(TUNING.minCommonDf, ix.n * TUNING.maxCandidateDfShare);
+    const maxDf = candidateMaxDf(ix.n);
     return bigrams
       .filter((b) => df(b) > 0 && df(b) <= maxDf)
       .sort((a, b) => df(a) - df(b))
@@ -239,7 +239,7 @@ export class SearchEngine implements KnowledgeSearch {
     const weight = termWeight(ix.n, ix.df);
 
     const ask = [...this.lunrWords(ix, words).map((t) => ({ t, w: 1 })), ...this.rareBigrams(ix, bigrams).map((t) => ({ t, w: TUNING.bigramBoost }))];
-    const candidates = scoreWithLunrIndex(ix.lunr, ask, TUNING.candidates);
+    const candidates = scorePostings(ix.postings, ask, TUNING.candidates);
     if (!candidates.length) return { confident: false, reason: 'no-match', results: [] };
     const maxLunr = candidates[0]!.score || 1;
     const queryTerms = [...new Set([...words, ...bigrams])];
@@ -337,37 +337,97 @@ interface Candidate {
 }
 
 /**
- * BM25 over a Lunr index, the way Lunr's own Index#query scores exact terms (the field vectors hold
- * each term's BM25 weight with the field boost applied; a document's score is the sum over fields
- * of the query-vector dot product), but reading the inverted index directly: Lunr's query first
- * walks its token-set automaton for every term, which for Chinese (thousands of first characters)
- * costs more than the scoring itself, and then scores every matching document. Keeps the best `top`.
+ * The Lunr index compiled for querying: for each term, the entries it occurs in with its BM25
+ * weight there (the field vectors' weights, field boosts applied, summed over fields) and a bitmask
+ * of the fields. Scoring a term is then a scan of two typed arrays. Lunr's own Index#query walks a
+ * token-set automaton per term (costly with thousands of distinct Chinese first characters) and
+ * looks up a field vector per matching entry and field; at 5,000 entries that was 100x slower.
+ * Built once when an index is installed; the Lunr index stays the format that is built and saved.
  */
-export function scoreWithLunrIndex(index: lunr.Index, terms: { t: string; w: number }[], top: number): Candidate[] {
+interface Postings {
+  refs: string[];
+  fields: string[];
+  byTerm: Map<string, { docs: Int32Array; weights: Float32Array; fieldMask: Uint8Array }>;
+}
+
+function compilePostings(index: lunr.Index): Postings {
   const internals = index as unknown as {
-    invertedIndex: Record<string, Record<string, Record<string, unknown>> & { _index: number }>;
-    fieldVectors: Record<string, { elements: number[]; positionForIndex(i: number): number }>;
+    invertedIndex: Record<string, { _index: number }>;
+    fieldVectors: Record<string, { elements: number[] }>;
   };
-  const byRef = new Map<string, Candidate>();
-  for (const { t: term, w } of terms) {
-    const posting = internals.invertedIndex[term];
-    if (!posting) continue;
-    const termIndex = posting._index;
-    for (const field of Object.keys(posting)) {
-      if (field === '_index') continue;
-      for (const ref of Object.keys(posting[field]!)) {
-        const vector = internals.fieldVectors[`${field}/${ref}`];
-        if (!vector) continue;
-        const pos = vector.positionForIndex(termIndex);
-        if (vector.elements[pos] !== termIndex) continue;
-        let c = byRef.get(ref);
-        if (!c) byRef.set(ref, (c = { ref, score: 0, metadata: {} }));
-        c.score += w * vector.elements[pos + 1]!;
-        (c.metadata[term] ??= {})[field] = {};
-      }
+  const termByIndex: string[] = [];
+  for (const [term, posting] of Object.entries(internals.invertedIndex)) termByIndex[posting._index] = term;
+  const refs: string[] = [];
+  const refOrdinal = new Map<string, number>();
+  const fields: string[] = [];
+  const fieldOrdinal = new Map<string, number>();
+  const acc = new Map<number, Map<number, { w: number; mask: number }>>();
+  for (const [key, vector] of Object.entries(internals.fieldVectors)) {
+    const slash = key.indexOf('/');
+    const field = key.slice(0, slash);
+    const ref = key.slice(slash + 1);
+    let d = refOrdinal.get(ref);
+    if (d === undefined) refOrdinal.set(ref, (d = refs.push(ref) - 1));
+    let f = fieldOrdinal.get(field);
+    if (f === undefined) fieldOrdinal.set(field, (f = fields.push(field) - 1));
+    const el = vector.elements;
+    for (let i = 0; i < el.length; i += 2) {
+      const t = el[i]!;
+      let byDoc = acc.get(t);
+      if (!byDoc) acc.set(t, (byDoc = new Map()));
+      const cur = byDoc.get(d);
+      if (cur) {
+        cur.w += el[i + 1]!;
+        cur.mask |= 1 << f;
+      } else byDoc.set(d, { w: el[i + 1]!, mask: 1 << f });
     }
   }
-  return [...byRef.values()].sort((a, b) => b.score - a.score || a.ref.localeCompare(b.ref)).slice(0, top);
+  const byTerm = new Map<string, { docs: Int32Array; weights: Float32Array; fieldMask: Uint8Array }>();
+  for (const [t, byDoc] of acc) {
+    const term = termByIndex[t];
+    if (term === undefined) continue;
+    const docs = new Int32Array(byDoc.size);
+    const weights = new Float32Array(byDoc.size);
+    const fieldMask = new Uint8Array(byDoc.size);
+    let i = 0;
+    for (const [d, { w, mask }] of byDoc) {
+      docs[i] = d;
+      weights[i] = w;
+      fieldMask[i++] = mask;
+    }
+    byTerm.set(term, { docs, weights, fieldMask });
+  }
+  return { refs, fields, byTerm };
+}
+
+interface Candidate {
+  ref: string;
+  score: number;
+  /** term → field → {} (Lunr's matchData shape, for the explanation). */
+  metadata: Record<string, Record<string, unknown>>;
+}
+
+/** BM25 scores for weighted query terms; the best `top` entries, with which terms matched where. */
+function scorePostings(p: Postings, terms: { t: string; w: number }[], top: number): Candidate[] {
+  const scores = new Map<number, number>();
+  const used = terms.map(({ t, w }) => ({ t, w, post: p.byTerm.get(t) })).filter((x) => x.post);
+  for (const { w, post } of used) {
+    const { docs, weights } = post!;
+    for (let i = 0; i < docs.length; i++) scores.set(docs[i]!, (scores.get(docs[i]!) ?? 0) + w * weights[i]!);
+  }
+  const best = [...scores.entries()].sort((a, b) => b[1] - a[1] || p.refs[a[0]]!.localeCompare(p.refs[b[0]]!)).slice(0, top);
+  return best.map(([d, score]) => {
+    const metadata: Record<string, Record<string, unknown>> = {};
+    for (const { t, post } of used) {
+      const i = post!.docs.indexOf(d);
+      if (i < 0) continue;
+      const mask = post!.fieldMask[i]!;
+      p.fields.forEach((f, fi) => {
+        if (mask & (1 << fi)) (metadata[t] ??= {})[f] = {};
+      });
+    }
+    return { ref: p.refs[d]!, score, metadata };
+  });
 }
 
 /** Weighted Dice coefficient between the query's terms and one phrase's precomputed term set. */
@@ -376,6 +436,11 @@ function dice(query: string[], weights: number[], queryWeight: number, phrase: {
   let both = 0;
   for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
   return (2 * both) / (queryWeight + phrase.weight);
+}
+
+/** Terms in more entries than this are left out of candidate search (they still count in the rerank). */
+function candidateMaxDf(n: number): number {
+  return Math.min(TUNING.maxCandidateDf, Math.max(TUNING.minCommonDf, n * TUNING.maxCandidateDfShare));
 }
 
 function termIdf(n: number, df: Map<string, number>): (t: string) => number {
