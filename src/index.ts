@@ -20,7 +20,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { formatIssues } from './content/errors';
 import { KnowledgeBase } from './content/knowledge';
 import { errorsOf, loadKnowledge } from './content/loader';
-import { MemoryHandoffSink, loadFlows } from './dialogs';
+import { MemoryHandoffSink, checkDialogs, loadFlows } from './dialogs';
 import { loadLocales } from './i18n/i18n';
 import { type Logger, createLogger } from './logger';
 import { SearchEngine } from './search/engine';
@@ -129,21 +129,21 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
   const rt = buildRuntime(config, logger);
 
   if (config.WATCH_CONTENT || config.NODE_ENV === 'development') {
-    // Search picks up edited entries at once; flows, menus and routes read the KnowledgeBase built
-    // at start, so structural changes (new ids, directory) still want a restart (tsx watch does it
-    // for code; editors restart for those).
+    // An editor saved a file: re-read and re-check everything (entries, directory, and the flows
+    // that name entries), then swap search and lookups together; on any error keep what runs.
     let timer: NodeJS.Timeout | undefined;
     watch(config.knowledgeDir, { recursive: true }, () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const next = loadKnowledge(config.knowledgeDir);
-        const errs = errorsOf(next);
+        const errs = [...errorsOf(next), ...checkDialogs(config.dialogsDir, new KnowledgeBase(next)).filter((i) => i.severity === 'error')];
         if (errs.length) {
-          logger.warn({ errors: errs.length }, `content changed but has errors; keeping the current index:\n${formatIssues(errs)}`);
+          logger.warn({ errors: errs.length }, `content changed but has errors; keeping the current content:\n${formatIssues(errs)}`);
           return;
         }
         rt.search.engine = SearchEngine.build(next);
-        logger.info({ entries: rt.search.engine.size }, 'content changed: search index rebuilt');
+        rt.kb.replace(next);
+        logger.info({ entries: rt.search.engine.size }, 'content changed: reloaded and search index rebuilt');
       }, 300);
     }).unref();
   }

@@ -10,22 +10,39 @@ export class KnowledgeBase {
   private readonly topicsById = new Map<string, Topic>();
   private readonly hotlinesById = new Map<string, Hotline>();
 
-  constructor(readonly content: KnowledgeContent) {
-    for (const e of content.entries) this.byKey.set(`${e.locale}:${e.id}`, e);
-    for (const t of content.topics) this.topicsById.set(t.id, t);
-    for (const h of content.hotlines) this.hotlinesById.set(h.id, h);
+  constructor(private current: KnowledgeContent) {
+    this.index();
+  }
+
+  get content(): KnowledgeContent {
+    return this.current;
+  }
+
+  /** Swap in re-read content (development: an editor saved a file); lookups see it at once. */
+  replace(content: KnowledgeContent): void {
+    this.current = content;
+    this.index();
+  }
+
+  private index(): void {
+    this.byKey.clear();
+    this.topicsById.clear();
+    this.hotlinesById.clear();
+    for (const e of this.current.entries) this.byKey.set(`${e.locale}:${e.id}`, e);
+    for (const t of this.current.topics) this.topicsById.set(t.id, t);
+    for (const h of this.current.hotlines) this.hotlinesById.set(h.id, h);
   }
 
   get entries(): readonly KnowledgeEntry[] {
-    return this.content.entries;
+    return this.current.entries;
   }
 
   get topics(): readonly Topic[] {
-    return this.content.topics;
+    return this.current.topics;
   }
 
   get districts(): readonly District[] {
-    return this.content.districts;
+    return this.current.districts;
   }
 
   /** The entry in the wanted locale, falling back to zh-CN (the complete set). */
@@ -49,7 +66,7 @@ export class KnowledgeBase {
   findDistrict(text: string): District | undefined {
     const t = text.toLowerCase();
     let best: { d: District; len: number } | undefined;
-    for (const d of this.content.districts) {
+    for (const d of this.current.districts) {
       for (const name of [d.name, d.name_en, ...d.aliases]) {
         if (name && t.includes(name.toLowerCase()) && (!best || name.length > best.len)) best = { d, len: name.length };
       }
@@ -58,7 +75,7 @@ export class KnowledgeBase {
   }
 
   district(code: string): District | undefined {
-    return this.content.districts.find((d) => d.code === code);
+    return this.current.districts.find((d) => d.code === code);
   }
 
   /** The office of a kind in a district, and whether its contact details may be shown. */
