@@ -21,7 +21,6 @@ import { formatIssues } from './content/errors';
 import { KnowledgeBase } from './content/knowledge';
 import { errorsOf, loadKnowledge } from './content/loader';
 import { MemoryHandoffSink, checkDialogs, loadFlows } from './dialogs';
-import { loadLocales } from './i18n/i18n';
 import { type Logger, createLogger } from './logger';
 import { SearchEngine } from './search/engine';
 import { loadOrBuild } from './search/store';
@@ -89,7 +88,8 @@ export function buildRuntime(config: Config, logger: Logger) {
         runner: adapter,
         logger,
         knowledge: kb,
-        translator: loadLocales(config.dialogsDir).translator,
+        // The same UI strings the flows were validated with (dialogs/locales).
+        translator: flows.translator,
         config: {
           token: config.WECHAT_TOKEN,
           appId: config.WECHAT_APPID,

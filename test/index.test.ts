@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
 import { buildRuntime } from '../src/index';
 import { createLogger } from '../src/logger';
+import { messageXml, nextMsgId } from './channels/wechat/fake-platform';
 import { FIXTURES } from './helpers';
 
 describe('the wired application (buildRuntime)', () => {
@@ -25,6 +27,19 @@ describe('the wired application (buildRuntime)', () => {
       })
       .expect(200);
     assert.match(res.body.activities[0].text, /110/);
+    await Promise.all(rt.channels.map((c) => c.close?.()));
+  });
+
+  it('turns the WeChat channel on with WECHAT_TOKEN, speaking the UI strings of dialogs/locales', async () => {
+    const rt = buildRuntime(loadConfig({ WECHAT_TOKEN: 'index-test-token', SEARCH_INDEX_FILE: '/nonexistent/index.json' }), logger);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'n0nce';
+    const signature = createHash('sha1').update(['index-test-token', timestamp, nonce].sort().join('')).digest('hex');
+    const xml = messageXml({ ToUserName: 'gh_test', FromUserName: 'oIndexUser', CreateTime: Number(timestamp), MsgType: 'image', PicUrl: 'http://127.0.0.1/x.jpg', MediaId: 'm1', MsgId: nextMsgId() });
+    const res = await request(rt.app).post('/wechat').query({ signature, timestamp, nonce }).set('content-type', 'text/xml').send(xml).expect(200);
+    const content = /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(res.text)?.[1] ?? '';
+    assert.match(content, /[\u4e00-\u9fff]/, res.text);
+    assert.doesNotMatch(content, /wechat\./, 'a raw i18n key reached the citizen');
     await Promise.all(rt.channels.map((c) => c.close?.()));
   });
 
