@@ -27,27 +27,42 @@ function open(file: string): Database.Database {
 
 const limitOf = (q?: ListQuery) => Math.max(0, Math.min(q?.limit ?? 100, 10_000));
 
-export class SqliteFeedbackSink implements FeedbackSink {
-  private readonly db: Database.Database;
-  constructor(file: string) {
+/** One table in its own file connection; statements are prepared once, not per record. */
+abstract class SqliteRecords {
+  protected readonly db: Database.Database;
+  protected readonly insert: Database.Statement;
+  protected readonly select: Database.Statement;
+  constructor(file: string, schema: string, insert: string, select: string) {
     this.db = open(file);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS feedback (
+    this.db.exec(schema);
+    this.insert = this.db.prepare(insert);
+    this.select = this.db.prepare(select);
+  }
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export class SqliteFeedbackSink extends SqliteRecords implements FeedbackSink {
+  constructor(file: string) {
+    super(
+      file,
+      `CREATE TABLE IF NOT EXISTS feedback (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL, entry_id TEXT NOT NULL, helpful INTEGER NOT NULL,
       locale TEXT NOT NULL, channel_id TEXT NOT NULL, question TEXT
     );
     CREATE INDEX IF NOT EXISTS feedback_at ON feedback(at);
-    CREATE INDEX IF NOT EXISTS feedback_entry ON feedback(entry_id);`);
+    CREATE INDEX IF NOT EXISTS feedback_entry ON feedback(entry_id);`,
+      'INSERT INTO feedback (at, entry_id, helpful, locale, channel_id, question) VALUES (?, ?, ?, ?, ?, ?)',
+      'SELECT at, entry_id, helpful, locale, channel_id, question FROM feedback WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+    );
   }
   async record(r: FeedbackRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO feedback (at, entry_id, helpful, locale, channel_id, question) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(r.at, r.entryId, r.helpful ? 1 : 0, r.locale, r.channelId, r.question === undefined ? null : storedText(r.question));
+    this.insert.run(r.at, r.entryId, r.helpful ? 1 : 0, r.locale, r.channelId, r.question === undefined ? null : storedText(r.question));
   }
   async list(q?: ListQuery): Promise<FeedbackRecord[]> {
-    const rows = this.db
-      .prepare('SELECT at, entry_id, helpful, locale, channel_id, question FROM feedback WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(q?.since ?? '', limitOf(q)) as { at: string; entry_id: string; helpful: number; locale: Locale; channel_id: string; question: string | null }[];
+    const rows = this.select.all(q?.since ?? '', limitOf(q)) as { at: string; entry_id: string; helpful: number; locale: Locale; channel_id: string; question: string | null }[];
     return rows.map((r) => ({
       at: r.at,
       entryId: r.entry_id,
@@ -57,31 +72,27 @@ export class SqliteFeedbackSink implements FeedbackSink {
       ...(r.question === null ? {} : { question: r.question }),
     }));
   }
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
 }
 
-export class SqliteUnansweredSink implements UnansweredSink {
-  private readonly db: Database.Database;
+export class SqliteUnansweredSink extends SqliteRecords implements UnansweredSink {
   constructor(file: string) {
-    this.db = open(file);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS unanswered (
+    super(
+      file,
+      `CREATE TABLE IF NOT EXISTS unanswered (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL, question TEXT NOT NULL, reason TEXT NOT NULL, candidates TEXT NOT NULL,
       locale TEXT NOT NULL, channel_id TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS unanswered_at ON unanswered(at);`);
+    CREATE INDEX IF NOT EXISTS unanswered_at ON unanswered(at);`,
+      'INSERT INTO unanswered (at, question, reason, candidates, locale, channel_id) VALUES (?, ?, ?, ?, ?, ?)',
+      'SELECT at, question, reason, candidates, locale, channel_id FROM unanswered WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+    );
   }
   async record(r: UnansweredRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO unanswered (at, question, reason, candidates, locale, channel_id) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(r.at, storedText(r.question), r.reason, JSON.stringify(r.candidates), r.locale, r.channelId);
+    this.insert.run(r.at, storedText(r.question), r.reason, JSON.stringify(r.candidates), r.locale, r.channelId);
   }
   async list(q?: ListQuery): Promise<UnansweredRecord[]> {
-    const rows = this.db
-      .prepare('SELECT at, question, reason, candidates, locale, channel_id FROM unanswered WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(q?.since ?? '', limitOf(q)) as { at: string; question: string; reason: UnansweredRecord['reason']; candidates: string; locale: Locale; channel_id: string }[];
+    const rows = this.select.all(q?.since ?? '', limitOf(q)) as { at: string; question: string; reason: UnansweredRecord['reason']; candidates: string; locale: Locale; channel_id: string }[];
     return rows.map((r) => ({
       at: r.at,
       question: r.question,
@@ -90,8 +101,5 @@ export class SqliteUnansweredSink implements UnansweredSink {
       locale: r.locale,
       channelId: r.channel_id,
     }));
-  }
-  close(): void {
-    if (this.db.open) this.db.close();
   }
 }
