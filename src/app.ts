@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
         topic: h.topic,
         title: h.title,
         score: Number(h.score.toFixed(4)),
+        resembles: h.resembles,
         explain: h.explain,
       })),
     });

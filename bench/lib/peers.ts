@@ -25,6 +25,7 @@ function hit(entry: KnowledgeEntry, score: number): SearchHit {
     title: entry.title,
     score,
     entry,
+    resembles: true, // peers have no notion of it: any hit counts
     explain: { terms: {}, similarity: 0, coverage: 0, lunr: 0 },
   };
 }

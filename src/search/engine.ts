@@ -266,12 +266,16 @@ export class SearchEngine implements KnowledgeSearch {
       const covered = sum(words.map((w) => (vocab.has(w) ? idf(w) : bodyVocab.has(w) ? TUNING.bodyCoverage * idf(w) : 0)));
       const coverage = wordWeight > 0 ? covered / wordWeight : similarity;
       const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage;
+      // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
+      const resembles =
+        similarity >= TUNING.minRelevantSimilarity || (words.length > 1 && coverage >= TUNING.minRelevantCoverage && similarity >= 0.15);
       hits.push({
         id: entry.id,
         topic: entry.topic,
         title: entry.title,
         score,
         entry,
+        resembles,
         explain: {
           terms: explainTerms(m.metadata),
           bestQuestion: bestPhrase >= 0 && bestPhrase < entry.questions.length ? entry.questions[bestPhrase] : bestPhrase >= 0 ? entry.title : undefined,
@@ -286,10 +290,7 @@ export class SearchEngine implements KnowledgeSearch {
     if (!best) return { confident: false, reason: 'no-match', results: [] };
     const rival = hits.find((h) => h.topic !== best.topic);
     let reason: SearchResult['reason'] = 'strong';
-    // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
-    const resembles = (x: SearchHit['explain']) =>
-      x.similarity >= TUNING.minRelevantSimilarity || (words.length > 1 && x.coverage >= TUNING.minRelevantCoverage && x.similarity >= 0.15);
-    if (!hits.slice(0, 3).some((h) => resembles(h.explain))) {
+    if (!hits.slice(0, 3).some((h) => h.resembles)) {
       // Lunr matched a word or two somewhere, but no entry resembles the question: the hits stay
       // in the result for the editor pane, and the bot must not offer them as "did you mean".
       reason = 'no-match';

@@ -11,6 +11,11 @@ export interface SearchHit {
   /** Final ranking score (higher is better); comparable within one query only. */
   score: number;
   entry: KnowledgeEntry;
+  /**
+   * Whether the entry resembles the question at all (close to one of its questions, or covering
+   * most of the question's words): only such hits may be offered to a citizen as "您想问的是".
+   */
+  resembles: boolean;
   /** Why it matched: the query terms found in this entry, by field, and the closest question. */
   explain: {
     /** Query words found in each field of the entry (questions, title, keywords, body). */

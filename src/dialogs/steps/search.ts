@@ -12,8 +12,7 @@ import { SLOTS, type StepId } from '../ids';
 import type { StepHandler } from '../runtime';
 import { forSearch } from '../text';
 
-/** A candidate is offered only if it is this good in absolute terms and relative to the best. */
-export const CANDIDATE_MIN_SCORE = 0.3;
+/** A candidate is offered only if search says it resembles the question and it is this close to the best. */
 export const CANDIDATE_MIN_SHARE = 0.5;
 export const MAX_CANDIDATES = 3;
 
@@ -44,8 +43,8 @@ export const search: StepHandler<'search'> = {
     ctx.setSlot(SLOTS.misses, misses);
     const top = best?.score ?? 0;
     const seen = new Set<string>();
-    const candidates = (r.reason === 'no-match' ? [] : r.results)
-      .filter((h) => h.score >= CANDIDATE_MIN_SCORE && h.score >= top * CANDIDATE_MIN_SHARE)
+    const candidates = r.results
+      .filter((h) => h.resembles && h.score >= top * CANDIDATE_MIN_SHARE)
       .filter((h) => !seen.has(h.id) && seen.add(h.id))
       .slice(0, MAX_CANDIDATES)
       .map((h) => h.id);
