@@ -7,7 +7,7 @@
  * Contract: detectEmergency never throws; it returns the categories, the numbers to call (110
  * always first) and the phrases that matched (for logs and tests), or undefined.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../search/pipeline';
 import { z } from 'zod';
 import { normalizeForMatch, normalizeKeepSpaces } from './text';
 
@@ -69,10 +69,8 @@ export interface EmergencySignal {
 
 const CJK = /[\u3400-\u9FFF]/;
 
-let toSimplified: ((s: string) => string) | undefined;
 function simplified(text: string): string {
   try {
-    toSimplified ??= (OpenCC as unknown as { Converter: (o: { from: string; to: string }) => (s: string) => string }).Converter({ from: 'hk', to: 'cn' });
     return toSimplified(text);
   } catch {
     return text;

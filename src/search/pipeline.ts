@@ -62,7 +62,13 @@ function jiebaFor(userTerms: string[]): Jieba {
   return j;
 }
 
-let toSimplified: ((s: string) => string) | undefined;
+let converter: ((s: string) => string) | undefined;
+
+/** Traditional → simplified Chinese (OpenCC); one converter per process, shared by every caller. */
+export function toSimplified(text: string): string {
+  converter ??= OpenCC.Converter({ from: 't', to: 'cn' });
+  return converter(text);
+}
 
 export class Analyzer {
   /** Names of the steps, in order; stored in the index so an index from other steps is not loaded. */
@@ -74,7 +80,6 @@ export class Analyzer {
   private readonly steps: Record<(typeof Analyzer.STEP_NAMES)[number], Step>;
 
   constructor(readonly resources: AnalyzerResources) {
-    toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
     for (const group of resources.synonyms) {
       const [head] = group.map((w) => this.normalise(w));
       for (const w of group) this.canonical.set(this.normalise(w), head!);
@@ -115,7 +120,7 @@ export class Analyzer {
   /** Full-width → half-width (NFKC), lower case, traditional → simplified, no control characters. */
   normalise(text: string): string {
     const clean = text.replace(JUNK, ' ').normalize('NFKC').toLowerCase();
-    return toSimplified!(clean).replace(/\s+/g, ' ').trim();
+    return toSimplified(clean).replace(/\s+/g, ' ').trim();
   }
 
   analyse(text: string): Analysis {
