@@ -230,16 +230,32 @@ export class SearchEngine implements KnowledgeSearch {
     const bigrams = analysis.bigrams.slice(0, TUNING.maxBigrams);
     const base = { query: text, terms: words };
     if (!ix || (!words.length && !bigrams.length)) return { ...base, confident: false, reason: 'empty', results: [] };
-    const r = this.rank(ix, locale, words, bigrams);
+    const r = this.rank(ix, locale, words, bigrams, this.allowed(locale, options.within));
     return { ...base, ...r, results: r.results.slice(0, top) };
   }
 
-  private rank(ix: LocaleIndex, locale: Locale, words: string[], bigrams: string[]): Pick<SearchResult, 'confident' | 'reason' | 'results'> {
+  /** The entry ids a `within` option leaves as candidates (undefined: all). */
+  private allowed(locale: Locale, within: SearchOptions['within']): Set<string> | undefined {
+    if (!within || (!within.topics?.length && !within.ids?.length)) return undefined;
+    const topics = new Set(within.topics ?? []);
+    const ids = new Set(within.ids ?? []);
+    const out = new Set<string>();
+    for (const e of this.entries.values()) if (e.locale === locale && (topics.has(e.topic) || ids.has(e.id))) out.add(e.id);
+    return out;
+  }
+
+  private rank(
+    ix: LocaleIndex,
+    locale: Locale,
+    words: string[],
+    bigrams: string[],
+    allowed?: Set<string>,
+  ): Pick<SearchResult, 'confident' | 'reason' | 'results'> {
     const idf = termIdf(ix.n, ix.df);
     const weight = termWeight(ix.n, ix.df);
 
     const ask = [...this.lunrWords(ix, words).map((t) => ({ t, w: 1 })), ...this.rareBigrams(ix, bigrams).map((t) => ({ t, w: TUNING.bigramBoost }))];
-    const candidates = scorePostings(ix.postings, ask, TUNING.candidates);
+    const candidates = scorePostings(ix.postings, ask, TUNING.candidates, allowed);
     if (!candidates.length) return { confident: false, reason: 'no-match', results: [] };
     const maxLunr = candidates[0]!.score || 1;
     const queryTerms = [...new Set([...words, ...bigrams])];
@@ -409,12 +425,15 @@ interface Candidate {
 }
 
 /** BM25 scores for weighted query terms; the best `top` entries, with which terms matched where. */
-function scorePostings(p: Postings, terms: { t: string; w: number }[], top: number): Candidate[] {
+function scorePostings(p: Postings, terms: { t: string; w: number }[], top: number, allowed?: Set<string>): Candidate[] {
   const scores = new Map<number, number>();
   const used = terms.map(({ t, w }) => ({ t, w, post: p.byTerm.get(t) })).filter((x) => x.post);
   for (const { w, post } of used) {
     const { docs, weights } = post!;
-    for (let i = 0; i < docs.length; i++) scores.set(docs[i]!, (scores.get(docs[i]!) ?? 0) + w * weights[i]!);
+    for (let i = 0; i < docs.length; i++) {
+      if (allowed && !allowed.has(p.refs[docs[i]!]!)) continue;
+      scores.set(docs[i]!, (scores.get(docs[i]!) ?? 0) + w * weights[i]!);
+    }
   }
   const best = [...scores.entries()].sort((a, b) => b[1] - a[1] || p.refs[a[0]]!.localeCompare(p.refs[b[0]]!)).slice(0, top);
   return best.map(([d, score]) => {

@@ -50,6 +50,12 @@ export interface SearchResult {
 export interface SearchOptions {
   top?: number;
   locale?: Locale;
+  /**
+   * Only entries of these topics (or with these ids) are candidates: how the dialog engine reads an
+   * elliptical follow-up ("那要带什么材料") against the entry and topic on screen. Confidence is then
+   * judged among those entries only.
+   */
+  within?: { topics?: readonly string[]; ids?: readonly string[] };
 }
 
 export interface KnowledgeSearch {
