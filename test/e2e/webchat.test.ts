@@ -5,13 +5,13 @@
  * there do not break this test. Screenshots go to test-artifacts/ (git-ignored) for people to see.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, type BrowserContext, type CDPSession, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { ConversationId } from '../../src/channels/directline';
+import { launchChromium, requireChromium } from './chromium';
 import { type ChatServer, startChatServer } from './server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const SESSION_KEY = 'legal-aid-bot.webchat.session.v1';
 const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -37,14 +37,11 @@ describe('web chat page in headless Chromium', function () {
   let browser: Browser;
   const problems: string[] = [];
 
-  before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium fonts-wqy-microhei)`);
+  before(async function () {
+    requireChromium(this);
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startChatServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
