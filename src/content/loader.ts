@@ -6,7 +6,8 @@
  *   knowledge/legal-terms.txt      user dictionary for the segmenter (words separated by spaces/lines)
  *   knowledge/stopwords.txt        filler words dropped from questions (words separated by spaces/lines)
  *   knowledge/directory/*.yaml     hotlines and per-district offices
- *   knowledge/<area>/*.md          entries: YAML front matter + Markdown answer
+ *   knowledge/<area>/*.md          entries: YAML front matter + Markdown answer (a .md file directly
+ *                                  under knowledge/ is an error: it belongs to no area)
  *
  * Contract: loadKnowledge() never throws on bad content; it returns every issue found (errors and
  * warnings, each with file and field). assertValid() turns errors into a KnowledgeValidationError.
@@ -144,7 +145,13 @@ export function loadKnowledge(root: string): KnowledgeContent {
         districts.push(...(d.districts ?? []));
         checkDirectory(file, d.districts ?? [], issues);
       }
-    } else if (file.endsWith('.md') && file.includes('/') && !/(^|\/)README\.md$/i.test(file)) {
+    } else if (file.endsWith('.md') && !/(^|\/)README\.md$/i.test(file)) {
+      // An entry's area is its folder; a file at the top level has none and would be skipped
+      // without a word, so the editor is told instead of wondering why the bot never answers it.
+      if (!file.includes('/')) {
+        issues.push({ severity: 'error', file, field: '', message: 'not read: entries live in an area folder such as knowledge/labor/ (move the file into one)' });
+        continue;
+      }
       const e = parseEntry(readFileSync(path, 'utf8'), file, issues);
       if (e) entries.push(e);
     }

@@ -39,6 +39,10 @@ describe('content loader', () => {
       has('area/bad-fields.md', '', /colour|Unrecognized/i);
       has('area/bad-fields.md', 'body', /too short/);
     });
+    it('reports an entry placed directly under the knowledge folder instead of skipping it silently', () => {
+      has('stray-entry.md', '', /area folder such as knowledge\/labor\//);
+      assert.ok(!bad.entries.some((e) => e.id === 'stray-entry'), 'a top-level file must not be loaded as an entry');
+    });
     it('reports duplicate ids with the file that used the id first', () => has('area/good.md', 'id', /already used by area\/duplicate\.md/));
     it('reports topics that have no entry', () => has('topics.yaml', 'labor-arbitration', /no entry/));
     it('refuses an unconfirmed office with a filled-in phone number', () => has('directory/xuzhou.yaml', 'districts.0.offices.0.phone', /unconfirmed/));
