@@ -62,6 +62,15 @@ function jiebaFor(userTerms: string[]): Jieba {
   return j;
 }
 
+/**
+ * The words of a text as the process's one jieba cuts it (no overlaps, spaces kept as tokens): for
+ * matchers outside search (the emergency detector), so no second segmenter is ever loaded. Uses the
+ * dictionary of the last Analyzer built; before any exists, jieba's default dictionary.
+ */
+export function cutWords(text: string): string[] {
+  return (sharedJieba ?? jiebaFor([])).cut(text, false);
+}
+
 let converter: ((s: string) => string) | undefined;
 
 /** Traditional → simplified Chinese (OpenCC); one converter per process, shared by every caller. */
