@@ -2,12 +2,18 @@
  * createApp(deps): the Express app with every HTTP route, without listening, so tests drive it
  * with supertest. Routes: GET /healthz, POST /api/messages (Bot Framework), GET /api/kb/search,
  * and each channel's router. Bad input gets a clear 4xx; nothing a client sends can crash it.
+ * Every response carries helmet's security headers (pages may set a stricter CSP of their own);
+ * /api/messages and search are rate limited when `limits` is given (src/http/rate-limits.ts).
  */
 import type { CloudAdapter } from 'botbuilder';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { BotLogic } from './bot/in-process-adapter';
 import type { Channel } from './channels/channel';
+import { BadActivityError, botEndpoint } from './http/bot-endpoint';
+import { BodyRejectedError, type JsonLimits, jsonBody } from './http/json-body';
+import { ipOf, RateLimitedError, rateLimitedHeaders, type RateLimits } from './http/rate-limits';
 import { LOCALES, type Locale } from './content/schema';
 import type { KnowledgeSearch } from './search/types';
 
@@ -20,6 +26,11 @@ export interface AppDeps {
   channels?: Channel[];
   /** Readiness details for /healthz (entries loaded, index age, store). */
   health?: () => Record<string, unknown>;
+  /** MicrosoftAppId is configured: CloudAdapter authenticates /api/messages (else expectReplies only). */
+  authenticated?: boolean;
+  /** Rate limits (none when absent: tests and tools). */
+  limits?: RateLimits;
+  jsonLimits?: Partial<JsonLimits>;
 }
 
 export const MAX_QUERY_CHARS = 2000;
@@ -28,12 +39,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...(deps.health?.() ?? {}) });
   });
 
-  app.get('/api/kb/search', (req, res) => {
+  const limit = deps.limits ? deps.limits.middleware.bind(deps.limits) : undefined;
+  const searchLimit = limit ? [limit('searchPerIp', ipOf)] : [];
+  app.get('/api/kb/search', ...searchLimit, (req, res) => {
     const q = req.query.q;
     if (typeof q !== 'string' || !q.trim()) {
       res.status(400).json({ error: 'query parameter q is required (the question text)' });
@@ -70,13 +84,35 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
-    await deps.cloudAdapter.process(req, res, deps.bot);
-  });
+  const messageLimits = limit
+    ? [
+        limit('messagesPerIp', ipOf),
+        limit('messagesPerConversation', (req) => {
+          const c = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+          return typeof c === 'string' ? c.slice(0, 256) : undefined;
+        }),
+      ]
+    : [];
+  app.post(
+    '/api/messages',
+    jsonBody({ limit: '256kb', ...deps.jsonLimits }),
+    ...messageLimits,
+    botEndpoint({ cloudAdapter: deps.cloudAdapter, bot: deps.bot, logger: deps.logger, authenticated: deps.authenticated ?? false }),
+  );
 
   for (const ch of deps.channels ?? []) app.use(ch.mountPath, ch.router);
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (err instanceof BadActivityError || err instanceof BodyRejectedError) {
+      if (err instanceof BodyRejectedError) deps.logger.warn({ path: req.path, status: 400, type: err.type, ip: req.ip }, 'bad request');
+      if (!res.headersSent) res.status(400).json({ error: err instanceof BadActivityError ? err.message : 'malformed body', reason: err instanceof BadActivityError ? err.reason : err.message });
+      return;
+    }
+    if (err instanceof RateLimitedError) {
+      rateLimitedHeaders(res, err);
+      if (!res.headersSent) res.status(429).json({ error: 'too many requests', reason: err.message });
+      return;
+    }
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
     if (status >= 500) deps.logger.error({ err, path: req.path }, 'request failed');
     else deps.logger.warn({ path: req.path, status, type: err?.type }, 'bad request');
@@ -89,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
           : status < 500
             ? String(err?.message ?? 'bad request')
             : 'internal error';
-    res.status(status).json({ error: message });
+    res.status(status).json(status < 500 ? { error: message, reason: message } : { error: message });
   };
   app.use(onError);
   return app;
