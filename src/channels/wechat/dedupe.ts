@@ -12,11 +12,19 @@
  *   earlier response evidently never reached WeChat), or nothing if it went out asynchronously.
  * Exactly one of "a waiting attempt" or "the caller" delivers, decided in complete().
  *
+ * Persistence (`persist`, an ExpiringStore: SQLite with STATE_STORE=sqlite:…): every key is also
+ * written through as {state: running|done, boot, passiveReply?}, so after a restart — even kill -9 —
+ * a retry of a message answered before the crash gets that answer (or nothing), never a second
+ * turn. A key still "running" under an earlier boot never finished (the process died mid-turn):
+ * its retry runs the turn, since the citizen got no answer.
+ *
  * This in-memory store serves one process. A Redis implementation keeps the same contract with:
  * attach = SET key NX (first) + SADD waiters; complete = SPOP all waiters (hand-off when any) +
  * PUBLISH the reply + SET the outcome with a TTL; a waiter that times out SREMs itself, and when
  * SREM returns 0 it was already chosen and must take the published reply.
  */
+import { randomBytes } from 'node:crypto';
+import type { ExpiringStore } from '../../state/expiring';
 
 export type HandOff = { kind: 'reply'; reply: string } | { kind: 'none' };
 
@@ -54,6 +62,14 @@ export interface MemoryDedupeOptions {
   /** Most keys kept; the oldest finished ones go first. */
   maxEntries?: number;
   clock?: () => number;
+  /** Write-through copy of every key's outcome (survives restarts). */
+  persist?: ExpiringStore;
+}
+
+interface PersistedOutcome {
+  state: 'running' | 'done';
+  boot: string;
+  passiveReply?: string;
 }
 
 export class MemoryDedupeStore implements DedupeStore {
@@ -63,8 +79,12 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly persist?: ExpiringStore;
+  /** This process's identity in persisted "running" records. */
+  private readonly boot = randomBytes(8).toString('hex');
 
   constructor(opts: MemoryDedupeOptions = {}) {
+    this.persist = opts.persist;
     this.ttlMs = opts.ttlMs ?? 10 * 60_000;
     this.maxRunningMs = opts.maxRunningMs ?? 30 * 60_000;
     this.maxEntries = opts.maxEntries ?? 100_000;
@@ -85,8 +105,17 @@ export class MemoryDedupeStore implements DedupeStore {
     }
     if (!entry) {
       if (this.entries.size >= this.maxEntries) this.sweep(true);
+      // Registered before any await, so a concurrent attempt in this process sees it.
       entry = { done: false, waiters: new Set(), expiresAt: this.now() + this.maxRunningMs };
       this.entries.set(key, entry);
+      if (this.persist && !(await this.claim(key, entry))) {
+        // Known from before a restart (or to another process sharing the store).
+        if (entry.done) {
+          const h: HandOff = entry.passiveReply !== undefined ? { kind: 'reply', reply: entry.passiveReply } : { kind: 'none' };
+          return { first: false, outcome: Promise.resolve(h) };
+        }
+        return { first: false, outcome: this.wait(entry, waitMs, signal) };
+      }
       return { first: true, outcome: this.wait(entry, waitMs, signal) };
     }
     if (entry.done) {
@@ -94,6 +123,28 @@ export class MemoryDedupeStore implements DedupeStore {
       return { first: false, outcome: Promise.resolve(h) };
     }
     return { first: false, outcome: this.wait(entry, waitMs, signal) };
+  }
+
+  /** True when this process should run the turn for `key` (persisted side). */
+  private async claim(key: string, entry: Entry): Promise<boolean> {
+    const persist = this.persist!;
+    const running = JSON.stringify({ state: 'running', boot: this.boot } satisfies PersistedOutcome);
+    if (await persist.putIfAbsent(key, running, this.maxRunningMs)) return true;
+    const raw = await persist.get(key);
+    const known = raw ? (JSON.parse(raw) as PersistedOutcome) : undefined;
+    if (!known) return persist.putIfAbsent(key, running, this.maxRunningMs);
+    if (known.state === 'done') {
+      entry.done = true;
+      entry.passiveReply = known.passiveReply;
+      entry.expiresAt = this.now() + this.ttlMs;
+      return false;
+    }
+    if (known.boot !== this.boot) {
+      // Started by a process that died before answering: the citizen has nothing yet.
+      await persist.set(key, running, this.maxRunningMs);
+      return true;
+    }
+    return false;
   }
 
   private wait(entry: Entry, waitMs: number, signal?: AbortSignal): Promise<HandOff> {
@@ -119,11 +170,16 @@ export class MemoryDedupeStore implements DedupeStore {
     entry.done = true;
     entry.expiresAt = this.now() + this.ttlMs;
     const waiters = [...entry.waiters];
-    if (reply === null || waiters.length === 0) {
+    const passive = reply !== null && waiters.length > 0;
+    if (passive) entry.passiveReply = reply;
+    if (this.persist) {
+      const done: PersistedOutcome = { state: 'done', boot: this.boot, ...(passive ? { passiveReply: reply } : {}) };
+      await this.persist.set(key, JSON.stringify(done), this.ttlMs);
+    }
+    if (!passive) {
       for (const w of waiters) w.resolve({ kind: 'none' });
       return { passive: false };
     }
-    entry.passiveReply = reply;
     for (const w of waiters) w.resolve({ kind: 'reply', reply });
     return { passive: true };
   }

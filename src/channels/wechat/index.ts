@@ -6,6 +6,14 @@
  *
  * Contract: every POST is authenticated (signature, and msg_signature in safe mode) and fresh
  * (timestamp within `maxClockSkewSec`) before its body is read; forged or stale → 401, logged.
+ * Message mode (`messageMode`): "safe" accepts only encrypted bodies (a plaintext body, even with
+ * encrypt_type=aes, is 401), "compatible" reads the encrypted copy when present and plaintext
+ * otherwise, "plain" has no key. A signed URL (timestamp + nonce) is good for one body: the nonce
+ * is remembered for the timestamp window with the body's hash, so the same URL with another body
+ * is a replay (401); the same body again is WeChat's retry and goes to de-duplication.
+ * Rate limits (when given): per WeChat user after authentication (429), and refused requests per
+ * IP (a forger gets 429 instead of unlimited signature checks). WeChat's own servers share a few
+ * addresses, so valid traffic is never limited per IP.
  * Bodies are size-limited (413), XML only (415), DTD/entities refused and malformed XML → 400.
  * Each OpenID is one Bot Framework conversation (channelId "wechat", conversation.id
  * "wechat:<openid>", from.id = openid); turns of one user run one at a time.
@@ -29,7 +37,7 @@
  * - unsubscribe, VIEW, SCAN, LOCATION reports → no turn, nothing sent.
  * Every activity carries channelData { msgType, msgId?, event?, eventKey? }.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Activity, ConversationReference } from 'botbuilder';
@@ -37,9 +45,13 @@ import express, { type Request, type Response, type Router } from 'express';
 import Handlebars from 'handlebars';
 import type { Logger } from 'pino';
 import type { ProactiveSink, TurnRunner } from '../../bot/in-process-adapter';
+import type { CitizenDelivery } from '../../cases/delivery';
 import type { District, Locale } from '../../content/schema';
 import { loadLocales, type Translator } from '../../i18n/i18n';
 import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { ipOf, RateLimitedError, type RateLimits } from '../../http/rate-limits';
+import { maskPersonalData } from '../../logger';
+import { type ExpiringStore, MemoryExpiringStore } from '../../state/expiring';
 import type { Channel } from '../channel';
 import { WeChatApi } from './api';
 import { type AnswerPageStore, MemoryAnswerPageStore } from './answer-pages';
@@ -72,6 +84,8 @@ export interface WeChatChannelConfig {
   apiBase: string;
   /** PUBLIC_BASE_URL: enables links to full answers at {publicBaseUrl}/wechat/a/<id>. */
   publicBaseUrl?: string;
+  /** WECHAT_MESSAGE_MODE; default "safe" when encodingAESKey is set, else "plain". */
+  messageMode?: 'plain' | 'compatible' | 'safe';
 }
 
 export interface WeChatTuning {
@@ -130,12 +144,17 @@ export interface WeChatChannelDeps {
   tuning?: Partial<WeChatTuning>;
   /** For the customer-service API; tests may inject. */
   fetch?: typeof fetch;
+  /** Nonces of signed URLs already used (SQLite with STATE_STORE=sqlite, so a restart forgets none). */
+  nonces?: ExpiringStore;
+  limits?: RateLimits;
 }
 
 export interface WeChatChannel extends Channel {
   /** Customer-service delivery (undefined without appId/appSecret). */
   readonly outbox?: Outbox;
   readonly api?: WeChatApi;
+  /** Staff messages to a citizen (customer-service API, 48-hour window). */
+  readonly delivery: CitizenDelivery;
   /** Resolves when no turn or delivery is pending (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -174,6 +193,10 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   const cipher = config.encodingAESKey
     ? new WeChatCipher(config.appId!, config.encodingAESKey, config.previousEncodingAESKey)
     : undefined;
+  const messageMode = config.messageMode ?? (cipher ? 'safe' : 'plain');
+  if (messageMode !== 'plain' && !cipher) throw new Error(`createWeChatChannel: messageMode "${messageMode}" needs encodingAESKey`);
+  const ownNonces = !deps.nonces;
+  const nonces = deps.nonces ?? new MemoryExpiringStore(200_000, now);
 
   const translator = deps.translator ?? loadLocales(DEFAULT_LOCALES_DIR).translator;
   const t: Translate = (locale, key, vars) => translator.t(locale, key, vars);
@@ -236,6 +259,15 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     return { timestamp, nonce };
   }
 
+  /** One body per signed URL within the timestamp window; the same body again is a retry. */
+  async function checkNonce(auth: RequestAuth, body: Buffer): Promise<void> {
+    const key = `${auth.timestamp}:${auth.nonce}`;
+    const hash = createHash('sha256').update(body).digest('base64url');
+    const ttlMs = (tuning.maxClockSkewSec * 2 + 5) * 1000;
+    if (await nonces.putIfAbsent(key, hash, ttlMs)) return;
+    if ((await nonces.get(key)) !== hash) throw new WeChatRequestError(401, 'replayed-nonce', 'this signed URL was already used for another message');
+  }
+
   // ---- body --------------------------------------------------------------------------------
 
   function readBody(req: Request): Promise<Buffer> {
@@ -284,7 +316,10 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     const wantsAes = query(req, 'encrypt_type')?.toLowerCase() === 'aes';
     let inner: XmlRecord = outer;
     let encrypted = false;
-    if (encrypt && cipher) {
+    if (messageMode === 'safe' && !encrypt) {
+      throw new WeChatRequestError(401, 'not-encrypted', 'this account is in safe mode: only encrypted messages are accepted');
+    }
+    if (encrypt && cipher && messageMode !== 'plain') {
       const msgSignature = query(req, 'msg_signature');
       if (!signatureMatches(sha1Signature([config.token, auth.timestamp, auth.nonce, encrypt]), msgSignature)) {
         throw new WeChatRequestError(401, 'bad-msg-signature', 'msg_signature does not match');
@@ -327,7 +362,21 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     res.status(200).type('text/plain').send('success');
   }
 
-  function reject(res: Response, req: Request, err: unknown): void {
+  async function reject(res: Response, req: Request, err: unknown): Promise<void> {
+    if (err instanceof WeChatRequestError && err.status === 401 && deps.limits) {
+      try {
+        await deps.limits.check('wechatRefusedPerIp', ipOf(req));
+      } catch (e) {
+        err = e;
+      }
+    }
+    if (err instanceof RateLimitedError) {
+      log.warn({ status: 429, limit: err.limit, ip: req.ip }, 'wechat request rate limited');
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(err.retryAfterSec));
+      res.status(429).type('text/plain').send(err.message);
+      return;
+    }
     if (err instanceof WeChatRequestError) {
       const level = err.status === 401 ? 'warn' : 'info';
       log[level]({ status: err.status, reason: err.reason, ip: req.ip, ...err.context }, `wechat request refused: ${err.message}`);
@@ -450,7 +499,7 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
           case 'click': {
             const message = clicks.get(m.eventKey);
             if (!message) {
-              log.warn({ eventKey: m.eventKey.slice(0, 128) }, 'wechat menu click with a key the menu file does not map');
+              log.warn({ eventKey: maskPersonalData(m.eventKey.slice(0, 128)) }, 'wechat menu click with a key the menu file does not map');
               return [];
             }
             return messageTurn(m, message, { value: { menuKey: m.eventKey } }, false);
@@ -490,14 +539,14 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
 
   const router: Router = express.Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     try {
       authenticate(req);
       const echostr = query(req, 'echostr');
       if (!echostr || echostr.length > 512) throw new WeChatRequestError(400, 'no-echostr', 'echostr is required');
       res.status(200).type('text/plain').setHeader('X-Content-Type-Options', 'nosniff').send(echostr);
     } catch (err) {
-      reject(res, req, err);
+      await reject(res, req, err);
     }
   });
 
@@ -516,8 +565,11 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
         throw new WeChatRequestError(413, 'too-large', 'request body too large', { bytes: declared });
       }
       const auth = authenticate(req);
-      const parsed = parseRequest(req, auth, decodeUtf8(await readBody(req)));
+      const body = await readBody(req);
+      await checkNonce(auth, body);
+      const parsed = parseRequest(req, auth, decodeUtf8(body));
       const m = parsed.message;
+      await deps.limits?.check('wechatPerUser', `${m.account}:${m.openId}`);
       const key = dedupeKey(m);
       const gone = new AbortController();
       res.on('close', () => {
@@ -538,7 +590,7 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
       if (h.kind === 'reply') sendPassive(res, parsed, h.reply);
       else sendSuccess(res);
     } catch (err) {
-      reject(res, req, err);
+      await reject(res, req, err);
     }
   });
 
@@ -583,12 +635,42 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   };
   runner.registerSink(WECHAT_CHANNEL_ID, sink);
 
+  // Staff replies: like the sink, but the result says whether WeChat's window let it through.
+  const openIdOf = (reference: Partial<ConversationReference>): OpenId | undefined => {
+    const raw = reference.user?.id ?? reference.conversation?.id?.replace(/^wechat:/, '');
+    return raw && /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? (raw as OpenId) : undefined;
+  };
+  const delivery: CitizenDelivery = {
+    channelId: WECHAT_CHANNEL_ID,
+    async deliver(reference, activities) {
+      const openId = openIdOf(reference);
+      if (!openId) return { status: 'failed', reason: 'no valid OpenID' };
+      if (!outbox) return { status: 'failed', reason: 'not-configured' };
+      const parts = await renderForUser(openId, activities);
+      if (!parts.length) return { status: 'delivered' };
+      const report = await outbox.deliver(openId, parts);
+      log.info({ user: maskOpenId(openId), ...report, lastError: report.lastError?.message }, 'wechat staff message');
+      if (report.deferred) return { status: 'deferred', reason: 'window-closed' };
+      if (report.failed) return { status: 'failed', reason: report.lastError?.message ?? 'failed' };
+      return { status: 'delivered' };
+    },
+    window(reference, lastCitizenAt) {
+      const openId = openIdOf(reference);
+      if (!openId || !outbox) return 'closed';
+      const known = outbox.windowFor(openId);
+      if (known !== 'unknown') return known;
+      if (!lastCitizenAt) return 'unknown';
+      return now() - Date.parse(lastCitizenAt) < 48 * 3600_000 ? 'open' : 'closed';
+    },
+  };
+
   return {
     id: WECHAT_CHANNEL_ID,
     mountPath,
     router,
     outbox,
     api,
+    delivery,
     async idle() {
       while (background.size) await Promise.all([...background]);
       await turns.idle();
@@ -603,6 +685,7 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
       await Promise.race([Promise.all([...background]), deadline]);
       clearTimeout(timer);
       if (ownDedupe) await dedupe.close();
+      if (ownNonces) await nonces.close();
     },
   };
 }

@@ -89,8 +89,12 @@ export function toInboundMessage(rec: XmlRecord): InboundMessage {
   }
 }
 
-/** Identifies a message across WeChat's retries of it. */
+/**
+ * Identifies a message across WeChat's retries of it: account + sender + MsgId (a MsgId is only
+ * unique per sender as far as we can trust it — a key without the sender let one user's reused
+ * MsgId collect another user's answer).
+ */
 export function dedupeKey(m: InboundMessage): string {
-  if (m.kind !== 'event' && m.msgId) return `msg:${m.account}:${m.msgId}`;
+  if (m.kind !== 'event' && m.msgId) return `msg:${m.account}:${m.openId}:${m.msgId}`;
   return `evt:${m.account}:${m.openId}:${m.createTime}:${m.kind === 'event' ? m.event : m.kind}`;
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryDedupeStore } from '../../../src/channels/wechat/dedupe';
+import { SqliteExpiringStore } from '../../../src/state/expiring';
 
 describe('wechat dedupe store (memory)', () => {
   let store: MemoryDedupeStore;
@@ -78,5 +82,38 @@ describe('wechat dedupe store (memory)', () => {
     }
     assert.ok(small.size <= 100, `size ${small.size}`);
     await small.close();
+  });
+});
+
+describe('wechat dedupe store persisted in SQLite (restart, kill -9)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dedupe-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a message answered before the restart is not answered again; its passive reply is resent', async () => {
+    const file = join(dir, 'state.db');
+    const before = new MemoryDedupeStore({ persist: new SqliteExpiringStore(file, 'wechat-dedupe') });
+    const a = await before.attach('k', 1000);
+    assert.equal(a.first, true);
+    await before.complete('k', '您在铜山区');
+    await before.close(); // the process is gone; only the file remains
+    const after = new MemoryDedupeStore({ persist: new SqliteExpiringStore(file, 'wechat-dedupe') });
+    const retry = await after.attach('k', 1000);
+    assert.equal(retry.first, false);
+    assert.deepEqual(await retry.outcome, { kind: 'reply', reply: '您在铜山区' });
+    await after.close();
+  });
+
+  it('a turn that was still running when the process died runs again on the retry', async () => {
+    const file = join(dir, 'state.db');
+    const before = new MemoryDedupeStore({ persist: new SqliteExpiringStore(file, 'wechat-dedupe') });
+    assert.equal((await before.attach('k', 10)).first, true);
+    await before.close();
+    const after = new MemoryDedupeStore({ persist: new SqliteExpiringStore(file, 'wechat-dedupe') });
+    assert.equal((await after.attach('k', 10)).first, true);
+    assert.equal((await after.attach('k', 10)).first, false);
+    await after.close();
   });
 });

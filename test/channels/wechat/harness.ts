@@ -48,6 +48,7 @@ export interface HarnessOptions {
   /** Key the platform encrypts with (default: the channel's current key). */
   platformKey?: string;
   publicBaseUrl?: string;
+  messageMode?: 'plain' | 'compatible' | 'safe';
   deps?: Partial<WeChatChannelDeps>;
   /**
    * An already started platform to put the channel behind (its key becomes the channel's), kept
@@ -128,6 +129,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       previousEncodingAESKey: o.previousEncodingAESKey,
       apiBase: platform.apiBase,
       publicBaseUrl: o.publicBaseUrl,
+      // Safe mode refuses plaintext; a harness with a key in any other mode accepts both.
+      messageMode: o.messageMode ?? (mode === 'safe' ? 'safe' : encodingAESKey ? 'compatible' : 'plain'),
     },
     tuning: { ...FAST, ...o.tuning },
     ...o.deps,
