@@ -128,6 +128,9 @@ export const hotlineSchema = z
     serves: z.object({ 'zh-CN': z.string().min(2), en: z.string().min(2) }).strict(),
     hours: z.string().optional(),
     emergency: z.boolean().default(false),
+    /** Checked by an editor against its source; an unconfirmed line is never shown. */
+    status: z.enum(['verified', 'unconfirmed']).optional(),
+    verified_on: isoDate.optional(),
     source: sourceSchema,
   })
   .strict();

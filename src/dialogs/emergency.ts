@@ -1,158 +1,268 @@
 /**
  * Emergency detection: is someone in danger right now? Runs on every message before search.
- * The signals are data (dialogs/lexicon/emergency.yaml); this module only applies them:
- *   always → fires; urgent → fires unless framed as a legal question about the past;
- *   with_present → fires only with a present-danger word and no legal framing; except → ignored.
- * The text is converted to simplified Chinese first, so traditional-script messages match too.
- * Contract: detectEmergency never throws; it returns the categories, the numbers to call (110
- * always first) and the phrases that matched (for logs and tests), or undefined.
+ * The signals are data (dialogs/lexicon/emergency.yaml: word classes and patterns over segmented
+ * words, see emergency-lexicon.ts); this module segments the message with the process's one jieba,
+ * finds the patterns, and decides from the danger found and the message's framing:
+ *   emergency  danger happening now → the emergency flow (110 first)
+ *   caution    danger words, but the time is unclear or the message is also a legal question →
+ *              a one-line 110 notice first, then the question is answered as usual
+ *   none       (undefined) no danger, or harm told as past or hypothetical ("去年被打伤了能起诉吗")
+ * The text is converted to simplified Chinese first, so traditional-script messages match too; only
+ * the first MAX_SCAN characters are examined. Contract: detectEmergency is pure and never throws; it
+ * returns the outcome, the categories, the numbers to call (110 always first) and what matched (for
+ * logs and tests), or undefined.
  */
-import { toSimplified } from '../search/pipeline';
-import { z } from 'zod';
-import { normalizeForMatch, normalizeKeepSpaces } from './text';
+import { cutWords } from '../search/pipeline';
+import {
+  type CompiledPattern,
+  compileEmergencyRules,
+  type EmergencyFile,
+  emergencyFileSchema,
+  type EmergencyRules,
+  type Frame,
+  simplified,
+  type Strength,
+} from './emergency-lexicon';
+import { normalizeKeepSpaces } from './text';
 
-const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
+export { compileEmergencyRules, emergencyFileSchema };
+export type { EmergencyFile, EmergencyRules };
 
-export const emergencyFileSchema = z
-  .object({
-    present: words.min(1),
-    legal_framing: words.min(1),
-    categories: z
-      .array(
-        z
-          .object({
-            id: z.string().regex(/^[a-z][a-z-]*$/),
-            calls: z.array(z.enum(['110', '119', '120', '122'])).min(1),
-            always: words.default([]),
-            urgent: words.default([]),
-            with_present: words.default([]),
-            except: words.default([]),
-          })
-          .strict(),
-      )
-      .min(1),
-    verified_lines: z.record(z.string(), z.array(z.string())).default({}),
-  })
-  .strict();
-export type EmergencyFile = z.infer<typeof emergencyFileSchema>;
-
-type Matcher = { source: string; test: (m: Normalized) => boolean };
-interface Normalized {
-  cjk: string;
-  latin: string;
-}
-
-interface CompiledCategory {
-  id: string;
-  calls: string[];
-  always: Matcher[];
-  urgent: Matcher[];
-  withPresent: Matcher[];
-}
-
-export interface EmergencyRules {
-  categories: CompiledCategory[];
-  present: Matcher[];
-  framing: Matcher[];
-  /** Phrases that contain a signal but are harmless; removed before matching. */
-  except: { cjk: string; latin: string }[];
-  /** Hotline ids to add per category, used only when the directory lists them. */
-  verifiedLines: Record<string, string[]>;
-}
+export type EmergencyLevel = 'emergency' | 'caution';
 
 export interface EmergencySignal {
+  level: EmergencyLevel;
   categories: string[];
   /** Numbers to call, "110" first. */
   calls: string[];
+  /** "pattern-id:matched words", danger patterns first, then framing. */
   matched: string[];
-}
-
-const CJK = /[\u3400-\u9FFF]/;
-
-function simplified(text: string): string {
-  try {
-    return toSimplified(text);
-  } catch {
-    return text;
-  }
-}
-
-function matcher(raw: string): Matcher {
-  const re = /^\/(.+)\/$/.exec(raw);
-  if (re) {
-    const rx = new RegExp(re[1]!, 'u');
-    return { source: raw, test: (m) => rx.test(m.cjk) || rx.test(m.latin) };
-  }
-  if (CJK.test(raw)) {
-    const n = normalizeForMatch(simplified(raw));
-    return { source: raw, test: (m) => m.cjk.includes(n) };
-  }
-  const n = ` ${normalizeKeepSpaces(raw)} `;
-  return { source: raw, test: (m) => m.latin.includes(n) };
-}
-
-/** Throws a plain Error for a bad regular expression; the loader reports it with the file. */
-export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
-  return {
-    present: file.present.map(matcher),
-    framing: file.legal_framing.map(matcher),
-    verifiedLines: file.verified_lines,
-    categories: file.categories.map((c) => ({
-      id: c.id,
-      calls: c.calls,
-      always: c.always.map(matcher),
-      urgent: c.urgent.map(matcher),
-      withPresent: c.with_present.map(matcher),
-    })),
-    except: file.categories
-      .flatMap((c) => c.except)
-      .map((e) => (CJK.test(e) ? { cjk: normalizeForMatch(simplified(e)), latin: '' } : { cjk: '', latin: ` ${normalizeKeepSpaces(e)} ` }))
-      .filter((e) => e.cjk || e.latin.trim()),
-  };
+  /** Framing found: weight per frame (present, past, hypothetical, question). */
+  frames: Partial<Record<Frame, number>>;
 }
 
 const CALL_ORDER = ['110', '120', '119', '122'];
 /** Only the start of a long paste is examined: danger is stated up front, and cost stays flat. */
 const MAX_SCAN = 500;
+const BREAK = '|';
+const LATIN_OR_DIGIT = /[a-z0-9]$/;
+const LATIN_OR_DIGIT_START = /^[a-z0-9]/;
+const HAN = /^[\u3400-\u9fff]+$/;
 
-export function detectEmergency(text: string, rules: EmergencyRules): EmergencySignal | undefined {
-  if (!text) return undefined;
-  const s = simplified(text.slice(0, MAX_SCAN));
-  let cjk = normalizeForMatch(s);
-  let latin = ` ${normalizeKeepSpaces(s)} `;
-  // Exception phrases ("救命钱", "想死你了") are removed before anything is matched, so they count
-  // neither as a signal nor as a present-danger word.
-  for (const e of rules.except) {
-    if (e.cjk) cjk = cjk.split(e.cjk).join('|');
-    if (e.latin) latin = latin.split(e.latin).join(' | ');
-  }
-  const m: Normalized = { cjk, latin };
-  if (!m.cjk.replace(/\|/g, '')) return undefined;
-  const present = rules.present.some((p) => p.test(m));
-  const framed = rules.framing.some((p) => p.test(m));
-  const categories: string[] = [];
-  const matched: string[] = [];
-  const calls = new Set<string>();
-  for (const c of rules.categories) {
-    if (!hit(c, m, present, framed, matched)) continue;
-    categories.push(c.id);
-    for (const n of c.calls) calls.add(n);
-  }
-  if (!categories.length) return undefined;
-  calls.add('110');
-  return { categories, calls: CALL_ORDER.filter((n) => calls.has(n)), matched };
+/** The message as words: jieba's cut, long Chinese words split where jieba would split their parts. */
+interface Scan {
+  words: string[];
+  str: string;
+  /** Character offset of each word in str. */
+  starts: number[];
+  /** Char offset → index of the word starting there (-1 inside a word). */
+  startAt: Int32Array;
+  /** Char offset → index of the word containing it. */
+  wordOf: Int32Array;
 }
 
-function hit(c: CompiledCategory, m: Normalized, present: boolean, framed: boolean, matched: string[]): boolean {
-  const a = c.always.find((x) => x.test(m));
-  if (a) return !!matched.push(a.source);
-  if (!framed || present) {
-    const u = c.urgent.find((x) => x.test(m));
-    if (u) return !!matched.push(u.source);
+function segment(text: string, except: string[]): Scan {
+  let n = normalizeKeepSpaces(simplified(text.slice(0, MAX_SCAN)));
+  // Exception phrases ("救命钱", "想死你了") are cut out before anything is matched.
+  for (const e of except) if (n.includes(e)) n = n.split(e).join(' ');
+  const raw = cutWords(n);
+  const words: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const t = raw[i]!;
+    if (!t.trim()) {
+      // A space between Latin words only separates words; elsewhere it stood for punctuation or a
+      // pause between clauses (WeChat users type spaces for commas).
+      const prev = words[words.length - 1];
+      const next = raw[i + 1];
+      if (prev && prev !== BREAK && !(LATIN_OR_DIGIT.test(prev) && next && LATIN_OR_DIGIT_START.test(next))) words.push(BREAK);
+      continue;
+    }
+    if (t.length >= 3 && HAN.test(t)) words.push(...splitLong(t));
+    else words.push(t);
   }
-  if (present && !framed) {
-    const w = c.withPresent.find((x) => x.test(m));
-    if (w) return !!matched.push(w.source);
+  const str = words.join('');
+  const starts: number[] = [];
+  const startAt = new Int32Array(str.length + 1).fill(-1);
+  const wordOf = new Int32Array(str.length);
+  let off = 0;
+  words.forEach((w, i) => {
+    starts.push(off);
+    startAt[off] = i;
+    wordOf.fill(i, off, off + w.length);
+    off += w.length;
+  });
+  startAt[str.length] = words.length;
+  return { words, str, starts, startAt, wordOf };
+}
+
+/**
+ * A long word from the search dictionary ("被老公打", "人身安全保护令") is split where jieba splits
+ * its parts without the first or the last character, so class words still find their edges in it.
+ */
+function splitLong(w: string): string[] {
+  // Cut points both re-cuts agree on (each re-cut's own edges count as cuts).
+  const a = new Set<number>([1]);
+  let off = 1;
+  for (const p of cutWords(w.slice(1))) a.add((off += p.length));
+  const cuts: number[] = [];
+  off = 0;
+  for (const p of cutWords(w.slice(0, -1))) {
+    off += p.length;
+    if (off < w.length && a.has(off)) cuts.push(off);
   }
-  return false;
+  if (a.has(w.length - 1) && !cuts.includes(w.length - 1)) cuts.push(w.length - 1);
+  const out: string[] = [];
+  let last = 0;
+  for (const c of cuts.sort((x, y) => x - y)) {
+    if (c <= last || c >= w.length) continue;
+    out.push(w.slice(last, c));
+    last = c;
+  }
+  out.push(w.slice(last));
+  return out;
+}
+
+/** Occurrences of each class: start word → end words (exclusive). */
+type Occurrences = (Map<number, number[]> | undefined)[];
+
+function findClasses(scan: Scan, rules: EmergencyRules): Occurrences {
+  const occ: Occurrences = new Array(rules.classNames.length);
+  const add = (cls: number, start: number, end: number) => {
+    const m = (occ[cls] ??= new Map());
+    const ends = m.get(start);
+    if (!ends) m.set(start, [end]);
+    else if (!ends.includes(end)) ends.push(end);
+  };
+  const { str, words, starts, startAt, wordOf } = scan;
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === BREAK) continue;
+    const o = starts[i]!;
+    const list = rules.byFirstChar.get(str[o]!);
+    if (!list) continue;
+    for (const m of list) {
+      if (!str.startsWith(m.text, o)) continue;
+      const endOff = o + m.text.length;
+      const endWord = startAt[endOff]!;
+      if (endWord >= 0) add(m.cls, i, endWord);
+      else if (m.freeEnd) add(m.cls, i, wordOf[endOff - 1]! + 1);
+    }
+  }
+  for (const m of rules.anywhere) {
+    for (let at = str.indexOf(m.text); at >= 0; at = str.indexOf(m.text, at + 1)) {
+      add(m.cls, wordOf[at]!, wordOf[at + m.text.length - 1]! + 1);
+    }
+  }
+  return occ;
+}
+
+/** The end word of a match of p's elements from element ei at word pos, or -1. */
+function matchFrom(p: CompiledPattern, ei: number, pos: number, scan: Scan, occ: Occurrences): number {
+  if (ei === p.elements.length) return pos;
+  const el = p.elements[ei]!;
+  switch (el.kind) {
+    case 'class': {
+      for (const end of occ[el.cls]?.get(pos) ?? []) {
+        const r = matchFrom(p, ei + 1, end, scan, occ);
+        if (r >= 0) return r;
+      }
+      return el.optional ? matchFrom(p, ei + 1, pos, scan, occ) : -1;
+    }
+    case 'not':
+      return occ[el.cls]?.has(pos) ? -1 : matchFrom(p, ei + 1, pos, scan, occ);
+    case 'gap': {
+      for (let k = 0; k <= el.max && pos + k <= scan.words.length; k++) {
+        if (k > 0 && !el.crossClauses && scan.words[pos + k - 1] === BREAK) break;
+        const r = matchFrom(p, ei + 1, pos + k, scan, occ);
+        if (r >= 0) return r;
+      }
+      return -1;
+    }
+  }
+}
+
+interface Found {
+  pattern: CompiledPattern;
+  text: string;
+}
+
+function findPatterns(scan: Scan, rules: EmergencyRules, occ: Occurrences): Found[] {
+  const found: Found[] = [];
+  for (const p of rules.patterns) {
+    const first = p.elements[0]!;
+    // Patterns start with a class; a pattern whose first class is absent costs one lookup.
+    const startsAt = first.kind === 'class' && !first.optional ? occ[first.cls]?.keys() : scan.words.keys();
+    if (!startsAt) continue;
+    for (const s of startsAt) {
+      const end = matchFrom(p, 0, s, scan, occ);
+      if (end > s) {
+        found.push({ pattern: p, text: scan.words.slice(s, end).join('') });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+const RANK: Record<Strength, number> = { always: 3, strong: 2, weak: 1 };
+
+/**
+ * The decision, from the strongest danger pattern found and the framing of the whole message:
+ *   always                       → emergency, whatever the framing ("救命", "不想活了")
+ *   strong, said as now          → emergency;  now and also past/hypothetical → caution
+ *   strong, past or hypothetical → none ("去年被打伤了", "如果有人拿刀威胁我")
+ *   strong, time unclear         → caution if asked as a question or a legal question
+ *                                  ("被打伤了能索赔多少", "老公打我怎么办") or told as a habit
+ *                                  ("喝了酒就打我"), else emergency ("我被人打了")
+ *   weak ("家暴", "受伤"), said as now → emergency, or caution with past framing or a question;
+ *   time unclear → caution, or none with a legal word or past framing ("遭受家暴能离婚吗")
+ */
+function decide(best: Strength, frames: Partial<Record<Frame, number>>): EmergencyLevel | undefined {
+  const now = (frames.present ?? 0) > 0;
+  const notNow = (frames.past ?? 0) + (frames.hypothetical ?? 0) > 0;
+  const legal = (frames.question ?? 0) > 0;
+  const asked = legal || (frames.ask ?? 0) + (frames.habitual ?? 0) > 0;
+  if (best === 'always') return 'emergency';
+  if (best === 'strong') {
+    if (now) return notNow ? 'caution' : 'emergency';
+    if (notNow) return undefined;
+    return asked ? 'caution' : 'emergency';
+  }
+  if (now) return notNow || asked ? 'caution' : 'emergency';
+  return notNow || legal ? undefined : 'caution';
+}
+
+/** The words the detector sees (for tests and for editors checking why a message matched). */
+export function emergencyWords(text: string, rules: EmergencyRules): string[] {
+  return segment(text, rules.except).words;
+}
+
+export function detectEmergency(text: string, rules: EmergencyRules): EmergencySignal | undefined {
+  try {
+    if (!text) return undefined;
+    const scan = segment(text, rules.except);
+    if (!scan.words.length) return undefined;
+    const occ = findClasses(scan, rules);
+    const found = findPatterns(scan, rules, occ);
+    const danger = found.filter((f) => f.pattern.category);
+    if (!danger.length) return undefined;
+    const frames: Partial<Record<Frame, number>> = {};
+    for (const f of found) if (f.pattern.frame) frames[f.pattern.frame] = (frames[f.pattern.frame] ?? 0) + f.pattern.weight;
+    let best: Strength = 'weak';
+    for (const f of danger) if (RANK[f.pattern.strength] > RANK[best]) best = f.pattern.strength;
+    const level = decide(best, frames);
+    if (!level) return undefined;
+    const categories = [...new Set(danger.map((f) => f.pattern.category!))];
+    const calls = new Set<string>(['110']);
+    for (const c of categories) for (const n of rules.calls.get(c) ?? []) calls.add(n);
+    return {
+      level,
+      categories,
+      calls: CALL_ORDER.filter((n) => calls.has(n)),
+      matched: [...danger, ...found.filter((f) => f.pattern.frame)].map((f) => `${f.pattern.id}:${f.text}`),
+      frames,
+    };
+  } catch {
+    // A detector fault must not lose the message; search still answers it.
+    return undefined;
+  }
 }

@@ -2,7 +2,8 @@
  * The conversation engine for one turn. Order of work on every message:
  *   1. clean the text (control characters, length) — nothing a client sends can crash a turn
  *   2. emergency check (lexicon/emergency.yaml) — danger now → the emergency flow, whatever
- *      flow was open; its first reply names 110 (and 120/119 where fitting)
+ *      flow was open; its first reply names 110 (and 120/119 where fitting). Weaker signals
+ *      (caution) → a one-line 110 notice, then the message is handled as below
  *   3. language switch ("English", "中文", or the channel's locale when the citizen has not chosen)
  *   4. a district named anywhere is remembered for routes
  *   5. commands understood anywhere: reset, greeting, menu, help, back, human (→ handoff flow),
@@ -17,6 +18,7 @@ import type { Locale } from '../content/schema';
 import { DEFAULT_LOCALE, isLocale, localeFromTag } from '../i18n/locale';
 import { matchCommand, matchLanguageSwitch } from './commands';
 import { onlyNamesDistrict } from './district';
+import { alertView } from './alert';
 import { detectEmergency } from './emergency';
 import type { StepDef } from './flow-schema';
 import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS } from './ids';
@@ -120,7 +122,13 @@ export class DialogEngine {
     }
 
     const alarm = detectEmergency(text, flows.emergency);
-    if (alarm) {
+    if (alarm?.level === 'caution') {
+      // Danger words, but the time is unclear or it is also a legal question: one 110 line first,
+      // then the message goes on as usual, so the question still gets its answer.
+      logger.warn({ ...log, categories: alarm.categories, matched: alarm.matched }, 'emergency caution');
+      const alert = alertView(alarm.categories, alarm.calls, flows.emergency, kb, scope.locale);
+      await this.send(context, scope, this.render(scope, CODE_TEMPLATES.emergencyCaution, { alert }));
+    } else if (alarm) {
       logger.warn({ ...log, categories: alarm.categories, matched: alarm.matched }, 'emergency signals');
       await dc.cancelAllDialogs();
       await dc.beginDialog(FLOW_DIALOG_ID, {

@@ -52,6 +52,8 @@ export const PROFILE_SLOTS: ReadonlySet<SlotName> = new Set([SLOTS.district]);
 /** Templates and UI strings the engine renders from code (checked at load like flow references). */
 export const CODE_TEMPLATES = {
   answer: asTemplate('answer'),
+  /** Danger words with an unclear time: one 110 line before the answer. */
+  emergencyCaution: asTemplate('emergency-caution'),
   route: asTemplate('route'),
   help: asTemplate('help'),
   languageSwitched: asTemplate('language-switched'),

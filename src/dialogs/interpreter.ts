@@ -15,6 +15,7 @@ import {
 } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Locale } from '../content/schema';
+import { alertView } from './alert';
 import type { StepDef } from './flow-schema';
 import { CORE_FLOWS, type FlowId, PROFILE_SLOTS, SLOTS, type SlotName, type StepId } from './ids';
 import type { EngineServices, FlowState, Profile, Reply, SlotValue, StepContext, StepOutcome, TurnInfo } from './runtime';
@@ -69,23 +70,9 @@ function commonContext(scope: TurnScope, state: FlowState, locale: Locale): Reco
   for (const [k, key] of Object.entries(state.labels)) labels[k] = flows.translator.t(locale, key);
   const d = scope.profile.district ? kb.district(scope.profile.district) : undefined;
   const cats = state.slots[SLOTS.emergency];
-  let alert: Record<string, unknown> | undefined;
-  if (Array.isArray(cats) && cats.length) {
-    const given = state.slots[SLOTS.calls];
-    const calls = Array.isArray(given) ? given.map(String) : ['110'];
-    const lines = cats
-      .flatMap((c) => flows.emergency.verifiedLines[c] ?? [])
-      .map((id) => kb.hotline(id))
-      .filter((h) => !!h)
-      .map((h) => ({ number: h.number, name: h.name[locale] }));
-    alert = {
-      calls,
-      call119: calls.includes('119'),
-      call120: calls.includes('120'),
-      is: Object.fromEntries(cats.map((c) => [c, true])),
-      lines,
-    };
-  }
+  const given = state.slots[SLOTS.calls];
+  const alert =
+    Array.isArray(cats) && cats.length ? alertView(cats.map(String), Array.isArray(given) ? given.map(String) : ['110'], flows.emergency, kb, locale) : undefined;
   return {
     locale,
     en: locale === 'en',

@@ -7,7 +7,7 @@ import { KnowledgeBase } from '../../src/content/knowledge';
 import { knowledge } from '../helpers';
 
 // The only phone numbers an entry may state: national and provincial hotlines.
-const HOTLINES = new Set(['12348', '12345', '12309', '12333', '12315', '110', '119', '120', '122', '96110', '12338']);
+const HOTLINES = new Set(['12348', '12345', '12309', '12333', '12315', '110', '119', '120', '122', '96110', '12338', '12356']);
 
 describe('the knowledge base', () => {
   const c = knowledge();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { compileEmergencyRules, detectEmergency, emergencyFileSchema } from '../../src/dialogs/emergency';
+import { compileEmergencyRules, detectEmergency, emergencyFileSchema, emergencyWords } from '../../src/dialogs/emergency';
 import { emergencyRules } from './lexicon';
 
 const rules = emergencyRules();
@@ -51,7 +51,8 @@ const EMERGENCIES: [string, string[]][] = [
   ['救\u200b命', ['110']],
 ];
 
-/** Ordinary legal questions, some mentioning violence or accidents in a legal framing: never an emergency. */
+/** Ordinary legal questions, some mentioning violence or accidents in a legal framing: never the alarm
+ * (a harm word with an unclear time may get the one-line caution before its answer). */
 const NOT_EMERGENCIES = [
   '交通事故对方不赔钱怎么办',
   '遭受家庭暴力怎么办',
@@ -95,6 +96,49 @@ const NOT_EMERGENCIES = [
   '😀',
 ];
 
+/** Written for these tests (not taken from any evaluation set): one or more per word class. */
+const BY_CLASS: [string, string, string[]][] = [
+  ['harm verb apart from its object', '他被几个人按在地上打', ['110']],
+  ['quantity between verb and noun', '那人举着一根铁棍站在我家门口', ['110']],
+  ['indirect', '我快被他掐死了', ['110']],
+  ['weapon', '他手里攥着一把剪刀冲我过来了', ['110']],
+  ['injury and bleeding', '我被砍伤了一直流血', ['110', '120']],
+  ['break-in', '有人正在撬我家的防盗门', ['110']],
+  ['break-in, climbing in', '一个陌生人从窗户翻进来了', ['110']],
+  ['smashing things', '他喝醉了在家里砸东西', ['110']],
+  ['pursuit', '有辆摩托车一直跟着我', ['110']],
+  ['hiding', '有人追我 我躲在厕所里不敢出声', ['110']],
+  ['confinement', '他们把我锁在仓库里不让出去', ['110']],
+  ['threat about tonight', '他说今晚就来弄死我', ['110']],
+  ['self-harm euphemism', '真的撑不下去了 想一了百了', ['110', '120']],
+  ['self-harm, pills', '我吞了一整瓶药', ['110', '120']],
+  ['self-harm, high place', '我现在坐在天台边上', ['110', '120']],
+  ['fire', '隔壁屋里冒出好多黑烟', ['110', '119']],
+  ['gas', '厨房里一股煤气味', ['110', '119']],
+  ['charcoal', '屋里烧着炭火盆 一家人都头晕', ['110', '119']],
+  ['missing child', '我儿子在公园里走丢了', ['110']],
+  ['drowning', '有人掉进池塘里了', ['110', '120']],
+  ['traffic crash with injured', '路口两辆车撞了 有人躺在地上不动', ['110', '120']],
+  ['medical', '我爸突然倒下了 叫不醒', ['110', '120']],
+  ['traditional characters', '有人拿著刀在樓下', ['110']],
+  ['English', 'a man is following me', ['110']],
+];
+
+/** The same harm, once happening now (the alarm) and once in the past or as a hypothesis (no alarm). */
+const PAIRS: [now: string, before: string][] = [
+  ['他现在还在打我', '他去年打过我，能起诉吗'],
+  ['前夫正在踹我家门', '前夫上个月踹坏了我家门，能让他赔吗'],
+  ['有人拿刀在门口堵着我', '如果有人拿刀堵我，我还手算正当防卫吗'],
+  ['老板把我们关在车间不让走', '以前老板把我们关在车间不让走，工资怎么要'],
+  ['孩子刚才还在，现在不见了', '孩子十年前走丢了，能申请宣告失踪吗'],
+  ['我妈刚喝了农药', '我哥前年喝农药走了，他的房子怎么继承'],
+  ['楼下着火了 烟冲上来了', '邻居家前年着火烧了我家，怎么索赔'],
+  ['有人落水了 快来人', '孩子去年在河里溺水，学校有责任吗'],
+];
+
+/** Danger words with an unclear time and a legal question: the caution line, then the answer. */
+const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗'];
+
 describe('emergency detection', () => {
   for (const [text, calls] of EMERGENCIES) {
     it(`danger: "${text}" → ${calls.join('/')}`, () => {
@@ -105,13 +149,38 @@ describe('emergency detection', () => {
     });
   }
   for (const text of NOT_EMERGENCIES) {
-    it(`legal question: "${text}" is not an emergency`, () => {
+    it(`legal question: "${text}" does not get the alarm`, () => {
       const r = detect(text);
-      assert.equal(r, undefined, `false alarm on "${text}": ${JSON.stringify(r)}`);
+      assert.notEqual(r?.level, 'emergency', `false alarm on "${text}": ${JSON.stringify(r)}`);
+    });
+  }
+  for (const [kind, text, calls] of BY_CLASS) {
+    it(`${kind}: "${text}" → 110 first${calls.length > 1 ? ` and ${calls.slice(1).join('/')}` : ''}`, () => {
+      const r = detect(text);
+      assert.equal(r?.level, 'emergency', `${text}: ${JSON.stringify(r)} (words: ${emergencyWords(text, rules).join('/')})`);
+      assert.equal(r.calls[0], '110');
+      for (const c of calls) assert.ok(r.calls.includes(c), `${text}: expected ${c} in ${r.calls.join(',')}`);
+    });
+  }
+  for (const [now, before] of PAIRS) {
+    it(`now "${now}" is an emergency; before "${before}" is a question`, () => {
+      assert.equal(detect(now)?.level, 'emergency', JSON.stringify(detect(now)));
+      assert.equal(detect(before), undefined, JSON.stringify(detect(before)));
+    });
+  }
+  for (const text of CAUTIONS) {
+    it(`unclear time: "${text}" gets the caution (110 line, then its answer)`, () => {
+      assert.equal(detect(text)?.level, 'caution', JSON.stringify(detect(text)));
     });
   }
 
-  it('names the categories and matched phrases (for logs)', () => {
+  it('segmented words, not characters: 打 in 打工 or 打电话 is no harm verb', () => {
+    assert.equal(detect('我在外面打工，老板不给钱'), undefined);
+    assert.equal(detect('他一直不接我打电话'), undefined);
+    assert.equal(detect('他打我电话一直不停'), undefined);
+  });
+
+  it('names the categories and matched patterns (for logs)', () => {
     const r = detect('家里煤气泄漏了 有人晕倒了')!;
     assert.deepEqual(r.categories.sort(), ['gas', 'medical']);
     assert.ok(r.matched.length >= 2);
@@ -125,9 +194,35 @@ describe('emergency detection', () => {
     assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 1000);
   });
 
-  it('the signal lists are data: a bad regular expression is an error at compile time', () => {
-    const data = emergencyFileSchema.parse(parse(readFileSync(resolve(__dirname, '../../dialogs/lexicon/emergency.yaml'), 'utf8')));
-    data.categories[0]!.urgent.push('/(unclosed/');
-    assert.throws(() => compileEmergencyRules(data));
+  it('never throws, whatever it is given', () => {
+    for (const t of ['\u0000', '\ud800', '|||', '   ', '🔥'.repeat(300), '救'.repeat(600), 'a'.repeat(3000)]) detectEmergency(t, rules);
+    assert.equal(detectEmergency(undefined as unknown as string, rules), undefined);
+  });
+
+  describe('the lexicon is data, validated with the field at fault', () => {
+    const data = () => parse(readFileSync(resolve(__dirname, '../../dialogs/lexicon/emergency.yaml'), 'utf8'));
+    const issues = (d: unknown) => {
+      const r = emergencyFileSchema.safeParse(d);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    it('the shipped file is valid and compiles', () => {
+      assert.deepEqual(issues(data()), []);
+      assert.ok(compileEmergencyRules(emergencyFileSchema.parse(data())).patterns.length > 30);
+    });
+    it('an unknown class in a pattern is reported at patterns.<n>.seq.<m>', () => {
+      const d = data();
+      d.patterns[0].seq[0] = 'harm-verbs';
+      assert.ok(issues(d).some((i) => /^patterns\.0\.seq\.0: unknown class "harm-verbs"/.test(i)), issues(d).join('\n'));
+    });
+    it('a bad gap, an unknown category and a pattern with neither category nor frame are errors', () => {
+      const d = data();
+      d.patterns[0].seq.splice(1, 0, 'gap<6x');
+      d.patterns[1].category = 'earthquake';
+      delete d.patterns[2].category;
+      const found = issues(d).join('\n');
+      assert.match(found, /patterns\.0\.seq\.1: "gap<6x" is neither/);
+      assert.match(found, /patterns\.1\.category: unknown category "earthquake"/);
+      assert.match(found, /patterns\.2: pattern "[a-z-]+" needs exactly one of category or frame/);
+    });
   });
 });

@@ -1,0 +1,183 @@
+/**
+ * The danger lexicon (dialogs/lexicon/emergency.yaml) as data the detector can run: its schema,
+ * checked with exact file/field errors (a pattern naming a class that does not exist is reported at
+ * `patterns.<id>.seq.<n>`), and its compiled form, built once at load so that the per-message work
+ * is lookups, not parsing.
+ *
+ * A class is a list of words. A word matches whole segmented words (jieba) by default, so 打 matches
+ * in 被人打了 but not in 打工; "撬*" also matches words that start with 撬 (撬开, 撬锁); "~煤气" matches
+ * anywhere, even inside a longer word (煤气味). A pattern is a sequence of class ids, optional
+ * classes ("aspect?"), a word that must NOT follow ("not:phone"), and bounded gaps: "gap≤N" skips up to N
+ * words inside one clause, "span≤N" may also cross a comma or a space between clauses.
+ */
+import { z } from 'zod';
+import { normalizeKeepSpaces } from './text';
+import { toSimplified } from '../search/pipeline';
+
+const word = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
+const classId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'class ids are lower-case words joined by "-"');
+
+export const STRENGTHS = ['always', 'strong', 'weak'] as const;
+export type Strength = (typeof STRENGTHS)[number];
+export const FRAMES = ['present', 'past', 'hypothetical', 'question', 'ask', 'habitual'] as const;
+export type Frame = (typeof FRAMES)[number];
+const CALLS = ['110', '119', '120', '122'] as const;
+
+const GAP = /^(gap|span)\s*(?:≤|<=)\s*(\d{1,2})$/;
+const ELEMENT = /^(not:)?([a-z][a-z0-9-]*)(\?)?$/;
+
+const patternSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    /** A danger category (which numbers, which advice) … */
+    category: z.string().optional(),
+    strength: z.enum(STRENGTHS).default('strong'),
+    /** … or a framing of the whole message (time, hypothesis, legal question). */
+    frame: z.enum(FRAMES).optional(),
+    /** Framing weight: how sure this sign is (default 1). */
+    weight: z.number().int().min(1).max(5).default(1),
+    seq: z.array(z.string().min(1)).min(1),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const emergencyFileSchema = z
+  .object({
+    categories: z.array(z.object({ id: z.string().regex(/^[a-z][a-z-]*$/), calls: z.array(z.enum(CALLS)).min(1) }).strict()).min(1),
+    classes: z.record(classId, z.array(word).min(1)),
+    patterns: z.array(patternSchema).min(1),
+    /** Phrases that contain a signal but mean something else ("救命钱", "想死你了"); removed first. */
+    except: z.array(word).default([]),
+    verified_lines: z.record(z.string(), z.array(z.string())).default({}),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const cats = new Set(f.categories.map((c) => c.id));
+    const ids = new Set<string>();
+    f.patterns.forEach((p, i) => {
+      const at = ['patterns', i];
+      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `pattern id "${p.id}" appears twice` });
+      ids.add(p.id);
+      if (!!p.category === !!p.frame) ctx.addIssue({ code: 'custom', path: at, message: `pattern "${p.id}" needs exactly one of category or frame` });
+      if (p.category && !cats.has(p.category)) ctx.addIssue({ code: 'custom', path: [...at, 'category'], message: `unknown category "${p.category}" (categories: ${[...cats].join(', ')})` });
+      let required = 0;
+      p.seq.forEach((el, j) => {
+        const g = GAP.exec(el.trim());
+        if (g) {
+          if (j === 0 || j === p.seq.length - 1) ctx.addIssue({ code: 'custom', path: [...at, 'seq', j], message: `"${el}": a gap belongs between two words, not at the start or end` });
+          return;
+        }
+        const m = ELEMENT.exec(el.trim());
+        if (!m) {
+          ctx.addIssue({ code: 'custom', path: [...at, 'seq', j], message: `"${el}" is neither a class id, "class?", "not:class", "gap≤N" nor "span≤N"` });
+          return;
+        }
+        if (!f.classes[m[2]!]) ctx.addIssue({ code: 'custom', path: [...at, 'seq', j], message: `unknown class "${m[2]}" in pattern "${p.id}"` });
+        if (!m[1] && !m[3]) required++;
+      });
+      if (!required) ctx.addIssue({ code: 'custom', path: [...at, 'seq'], message: `pattern "${p.id}" needs at least one class that must be present` });
+    });
+    for (const [id, words] of Object.entries(f.classes)) {
+      words.forEach((w, j) => {
+        if (!normalizeMember(String(w)).text) ctx.addIssue({ code: 'custom', path: ['classes', id, j], message: `"${w}" is empty once normalised` });
+      });
+    }
+  });
+export type EmergencyFile = z.infer<typeof emergencyFileSchema>;
+
+/** One word of a class as the matcher uses it. */
+export interface Member {
+  text: string;
+  cls: number;
+  /** May end inside a segmented word ("撬*"). */
+  freeEnd: boolean;
+}
+
+export type Element =
+  | { kind: 'class'; cls: number; optional: boolean }
+  | { kind: 'not'; cls: number }
+  | { kind: 'gap'; max: number; crossClauses: boolean };
+
+export interface CompiledPattern {
+  id: string;
+  category?: string;
+  strength: Strength;
+  frame?: Frame;
+  weight: number;
+  elements: Element[];
+}
+
+export interface EmergencyRules {
+  classNames: string[];
+  /** Members that start at a word boundary, by their first character. */
+  byFirstChar: Map<string, Member[]>;
+  /** Members that may start anywhere ("~…"). */
+  anywhere: Member[];
+  patterns: CompiledPattern[];
+  /** Category → numbers to call. */
+  calls: Map<string, string[]>;
+  except: string[];
+  /** Hotline ids to add per category, used only when the directory lists them. */
+  verifiedLines: Record<string, string[]>;
+}
+
+/** Class words and messages go through the same normaliser; spaces are dropped inside a word. */
+export function normalizeMember(raw: string): { text: string; freeStart: boolean; freeEnd: boolean } {
+  let s = raw.trim();
+  const freeStart = s.startsWith('~');
+  if (freeStart) s = s.slice(1);
+  const freeEnd = s.endsWith('*');
+  if (freeEnd) s = s.slice(0, -1);
+  return { text: normalizeKeepSpaces(simplified(s)).replace(/ /g, ''), freeStart, freeEnd };
+}
+
+export function simplified(text: string): string {
+  try {
+    return toSimplified(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Assumes a file that passed emergencyFileSchema (class references are checked there). */
+export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
+  const classNames = Object.keys(file.classes);
+  const index = new Map(classNames.map((n, i) => [n, i]));
+  const byFirstChar = new Map<string, Member[]>();
+  const anywhere: Member[] = [];
+  classNames.forEach((name, cls) => {
+    for (const raw of file.classes[name]!) {
+      const m = normalizeMember(String(raw));
+      if (!m.text) continue;
+      const member: Member = { text: m.text, cls, freeEnd: m.freeEnd };
+      if (m.freeStart) anywhere.push(member);
+      else {
+        const first = m.text[0]!;
+        const list = byFirstChar.get(first) ?? [];
+        list.push(member);
+        byFirstChar.set(first, list);
+      }
+    }
+  });
+  const patterns = file.patterns.map((p): CompiledPattern => {
+    const elements = p.seq.map((raw): Element => {
+      const el = raw.trim();
+      const g = GAP.exec(el);
+      if (g) return { kind: 'gap', max: Number(g[2]), crossClauses: g[1] === 'span' };
+      const m = ELEMENT.exec(el);
+      const cls = m ? index.get(m[2]!) : undefined;
+      if (!m || cls === undefined) throw new Error(`pattern ${p.id}: unknown element "${raw}"`);
+      return m[1] ? { kind: 'not', cls } : { kind: 'class', cls, optional: !!m[3] };
+    });
+    return { id: p.id, category: p.category, strength: p.strength, frame: p.frame, weight: p.weight, elements };
+  });
+  return {
+    classNames,
+    byFirstChar,
+    anywhere,
+    patterns,
+    calls: new Map(file.categories.map((c) => [c.id, c.calls])),
+    except: file.except.map((e) => normalizeKeepSpaces(simplified(String(e))).replace(/ /g, '')).filter(Boolean),
+    verifiedLines: file.verified_lines,
+  };
+}
