@@ -26,7 +26,7 @@ function hit(entry: KnowledgeEntry, score: number): SearchHit {
     score,
     entry,
     resembles: true, // peers have no notion of it: any hit counts
-    explain: { terms: {}, similarity: 0, coverage: 0, lunr: 0 },
+    explain: { terms: {}, similarity: 0, coverage: 0, lunr: 0, topic: 0 },
   };
 }
 

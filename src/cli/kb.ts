@@ -3,7 +3,9 @@
  *   npm run kb -- check               validate knowledge and dialogs; exit 1 on errors (warnings listed)
  *   npm run kb -- build               build the search index file ahead of time
  *   npm run kb -- search "<text>"     show ranked hits with confidence and why they matched
- *   npm run kb -- eval <file.yaml>    accuracy and rejection rates on a labelled set
+ *   npm run kb -- eval <file.yaml>…   accuracy and rejection rates on labelled sets, each half of a
+ *                                     blind set apart (tune, holdout); no file: every set in test/fixtures
+ *   npm run kb -- calibrate [files]   fit the confidence verdict on the tune halves (src/search/calibration.json)
  */
 import { resolve } from 'node:path';
 import { formatIssues } from '../content/errors';
@@ -11,7 +13,9 @@ import { KnowledgeBase } from '../content/knowledge';
 import { errorsOf, loadKnowledge } from '../content/loader';
 import { checkDialogs } from '../dialogs';
 import { SearchEngine } from '../search/engine';
-import { evaluate, readEvalSet } from '../search/eval';
+import { writeFileSync } from 'node:fs';
+import { type CalibrationFile, calibrationTable, chooseThreshold, fitCalibration } from '../search/calibration';
+import { type EvalReport, type EvalSet, evaluate, readEvalHalves, verdictSamples } from '../search/eval';
 import { writeIndex } from '../search/store';
 
 const KNOWLEDGE_DIR = resolve(process.env.KNOWLEDGE_DIR ?? 'knowledge');
@@ -80,24 +84,61 @@ const commands: Record<string, Command> = {
   },
 
   async eval(args) {
-    const file = args[0];
-    if (!file) {
-      console.error('usage: npm run kb -- eval <file.yaml> [--misses]');
-      return 2;
-    }
-    const r = evaluate(engine(), readEvalSet(file));
-    console.log(`in-scope questions:        ${r.inScope}`);
-    console.log(`top-1 accuracy:            ${pct(r.top1)}`);
-    console.log(`top-3 accuracy:            ${pct(r.top3)}`);
-    console.log(`out-of-scope rejected:     ${r.outOfScopeRejected} of ${r.outOfScope}`);
-    console.log(`in-scope false rejection:  ${pct(r.falseRejection)}`);
-    if (args.includes('--misses')) {
-      for (const m of r.misses) console.log(`  miss: ${m.q} → ${m.got.join(', ')} (want ${m.expected.join('|')}, confident ${m.confident})`);
-      for (const l of r.leaks) console.log(`  leak: ${l.q} → ${l.got}`);
+    const files = args.filter((a) => !a.startsWith('--'));
+    const e = engine();
+    for (const file of files.length ? files : DEFAULT_SETS) {
+      for (const [half, set] of Object.entries(readEvalHalves(file))) {
+        const r = evaluate(e, set as EvalSet);
+        console.log(`${file} [${half}]`);
+        printReport(r);
+        // Misses are shown for the tuning half only: reading the held-out half would tune on it.
+        if (args.includes('--misses') && half === 'tune') {
+          for (const m of r.misses) console.log(`  miss: ${m.q} → ${m.got.join(', ')} (want ${m.expected.join('|')}, confident ${m.confident})`);
+          for (const l of r.leaks) console.log(`  leak: ${l.q} → ${l.got}`);
+        }
+      }
     }
     return 0;
   },
+
+  async calibrate(args) {
+    const files = args.length ? args : DEFAULT_SETS;
+    const e = engine();
+    const samples = files.flatMap((f) => {
+      const tune = readEvalHalves(f).tune;
+      return tune ? verdictSamples(e, tune) : [];
+    });
+    const model = fitCalibration(samples);
+    const threshold = chooseThreshold(model, samples);
+    const file: CalibrationFile = {
+      fittedOn: files.map((f) => `${f} [tune]`),
+      fittedAt: new Date().toISOString().slice(0, 10),
+      ...model,
+      threshold,
+      table: calibrationTable(model, samples),
+    };
+    writeFileSync(CALIBRATION_FILE, `${JSON.stringify(file, null, 2)}\n`);
+    console.log(`fitted on ${samples.length} questions (${samples.filter((s) => s.outOfScope).length} out of scope); threshold ${threshold}`);
+    console.log('probability  questions  top topic right');
+    for (const row of file.table) console.log(`${row.from.toFixed(1)}–${row.to.toFixed(1)}     ${String(row.n).padStart(5)}      ${row.n ? pct(row.right / row.n) : '-'}`);
+    console.log(`written to ${CALIBRATION_FILE}; rerun eval to see both halves`);
+    return 0;
+  },
 };
+
+/** The labelled sets the project keeps (dev and team sets; blind sets in two halves). */
+const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'danger-a', 'danger-b', 'talk'].map((n) => `test/fixtures/blind/${n}.yaml`)];
+const CALIBRATION_FILE = resolve(__dirname, '../search/calibration.json');
+
+function printReport(r: EvalReport): void {
+  if (r.inScope) {
+    console.log(`  in-scope questions:        ${r.inScope}`);
+    console.log(`  top-1 accuracy:            ${pct(r.top1)}`);
+    console.log(`  top-3 accuracy:            ${pct(r.top3)}`);
+    console.log(`  answered confidently:      ${pct(1 - r.falseRejection)} (right topic: ${pct(r.confidentRight)})`);
+  }
+  if (r.outOfScope) console.log(`  out-of-scope rejected:     ${r.outOfScopeRejected} of ${r.outOfScope}`);
+}
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);

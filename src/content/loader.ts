@@ -3,6 +3,7 @@
  *
  *   knowledge/topics.yaml          the topic taxonomy (stable ids)
  *   knowledge/synonyms.yaml        groups of words that mean the same
+ *   knowledge/concepts.yaml        classes of everyday words (vehicles, injuries, family roles …)
  *   knowledge/legal-terms.txt      user dictionary for the segmenter (words separated by spaces/lines)
  *   knowledge/stopwords.txt        filler words dropped from questions (words separated by spaces/lines)
  *   knowledge/directory/*.yaml     hotlines and per-district offices
@@ -26,6 +27,8 @@ import {
   type Topic,
   directoryFileSchema,
   entryFrontMatterSchema,
+  type Concept,
+  conceptsFileSchema,
   synonymsFileSchema,
   topicsFileSchema,
 } from './schema';
@@ -37,6 +40,7 @@ export interface KnowledgeContent {
   topics: Topic[];
   entries: KnowledgeEntry[];
   synonyms: string[][];
+  concepts: Concept[];
   legalTerms: string[];
   stopwords: string[];
   hotlines: Hotline[];
@@ -131,6 +135,7 @@ export function loadKnowledge(root: string): KnowledgeContent {
   } catch {
     /* optional file */
   }
+  const concepts = readConcepts(root, issues);
 
   const hotlines: Hotline[] = [];
   const districts: District[] = [];
@@ -164,12 +169,41 @@ export function loadKnowledge(root: string): KnowledgeContent {
     topics,
     entries,
     synonyms,
+    concepts,
     legalTerms: readWords(join(root, 'legal-terms.txt')),
     stopwords: readWords(join(root, 'stopwords.txt')),
     hotlines,
     districts,
     issues,
   };
+}
+
+/** knowledge/concepts.yaml (optional): each word in one class only, classes named once. */
+function readConcepts(root: string, issues: ContentIssue[]): Concept[] {
+  const path = join(root, 'concepts.yaml');
+  try {
+    statSync(path);
+  } catch {
+    return [];
+  }
+  const file = 'concepts.yaml';
+  const concepts = parseWith(conceptsFileSchema, readYaml(path, file, issues), file, issues)?.concepts ?? [];
+  const owner = new Map<string, string>();
+  const ids = new Set<string>();
+  concepts.forEach((c, i) => {
+    if (ids.has(c.id)) issues.push({ severity: 'error', file, field: `concepts[${i}].id`, message: `concept "${c.id}" is defined twice` });
+    ids.add(c.id);
+    c.words.forEach((w, j) => {
+      const prev = owner.get(w);
+      if (prev && prev !== c.id) {
+        issues.push({ severity: 'error', file, field: `concepts[${i}].words[${j}]`, message: `"${w}" is already in concept "${prev}": a word belongs to one class` });
+      } else if (prev) {
+        issues.push({ severity: 'warning', file, field: `concepts[${i}].words[${j}]`, message: `"${w}" is listed twice in "${c.id}"` });
+      }
+      owner.set(w, c.id);
+    });
+  });
+  return concepts;
 }
 
 function checkDirectory(file: string, districts: District[], issues: ContentIssue[]): void {

@@ -113,6 +113,21 @@ export const synonymsFileSchema = z
   .object({ groups: z.array(z.array(word(1, 30)).min(2)) })
   .strict();
 
+/**
+ * Concepts: classes of everyday words that stand for one thing in a citizen's story (vehicles,
+ * collision verbs, injuries, employer words, family roles, money owed …). Unlike synonyms, the words
+ * keep their own identity; entries and questions alike gain the class as an extra search term.
+ */
+export const conceptSchema = z
+  .object({
+    id: slug,
+    note: z.string().min(1),
+    words: z.array(word(1, 30)).min(2),
+  })
+  .strict();
+export const conceptsFileSchema = z.object({ concepts: z.array(conceptSchema) }).strict();
+export type Concept = z.infer<typeof conceptSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Service directory: hotlines and per-district offices. Contact fields may only hold values an
 // editor has verified (status: verified + a source). Anything else stays empty and unconfirmed,

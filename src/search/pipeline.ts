@@ -2,7 +2,7 @@
  * The text pipeline shared by indexing and querying, as small named steps in the spirit of
  * lunr.js's pipeline.js:
  *
- *   normalise → segment → stopwords → synonyms → bigrams
+ *   normalise → segment → stopwords → synonyms → concepts → bigrams
  *
  * The same Analyzer turns an entry's fields and a citizen's question into terms, so both sides
  * always agree. Step names are recorded in the serialised index; loading an index built with other
@@ -10,6 +10,9 @@
  *
  * Word terms are kept apart from character-bigram terms (prefixed with BIGRAM_MARK): bigrams are
  * the fallback that lets unknown words, odd splits and typos still match, at a lower weight.
+ * A word that belongs to a concept class (knowledge/concepts.yaml: 电动车 and 面包车 are vehicles,
+ * 俺爹 and 婆婆 are parents) also yields the class as a word term (CONCEPT_MARK + id), so a story
+ * told in everyday words meets an entry that names the thing otherwise.
  */
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDict } from '@node-rs/jieba/dict';
@@ -17,11 +20,13 @@ import lunr from 'lunr';
 import * as OpenCC from 'opencc-js';
 
 export const BIGRAM_MARK = '\u00b2';
+export const CONCEPT_MARK = '\u00a7';
 
 export interface AnalyzerResources {
   legalTerms: string[];
   synonyms: string[][];
   stopwords: string[];
+  concepts?: readonly { id: string; words: readonly string[] }[];
 }
 
 export interface Analysis {
@@ -81,11 +86,12 @@ export function toSimplified(text: string): string {
 
 export class Analyzer {
   /** Names of the steps, in order; stored in the index so an index from other steps is not loaded. */
-  static readonly STEP_NAMES = ['normalise', 'segment', 'stopwords', 'synonyms', 'bigrams'] as const;
+  static readonly STEP_NAMES = ['normalise', 'segment', 'stopwords', 'synonyms', 'concepts', 'bigrams'] as const;
 
   private readonly jieba: Jieba;
   private readonly stop: Set<string>;
   private readonly canonical = new Map<string, string>();
+  private readonly conceptOf = new Map<string, string>();
   private readonly steps: Record<(typeof Analyzer.STEP_NAMES)[number], Step>;
 
   constructor(readonly resources: AnalyzerResources) {
@@ -93,9 +99,18 @@ export class Analyzer {
       const [head] = group.map((w) => this.normalise(w));
       for (const w of group) this.canonical.set(this.normalise(w), head!);
     }
-    // Synonyms must come out of the segmenter whole, or 欠薪 and 拖欠工资 could never meet.
+    for (const c of resources.concepts ?? []) {
+      for (const w of c.words) {
+        const n = this.normalise(w);
+        this.conceptOf.set(n, CONCEPT_MARK + c.id);
+        const head = this.canonical.get(n);
+        if (head && !this.conceptOf.has(head)) this.conceptOf.set(head, CONCEPT_MARK + c.id);
+      }
+    }
+    // Synonyms and concept words must come out of the segmenter whole, or 欠薪 and 拖欠工资 could
+    // never meet.
     const terms = new Set<string>();
-    for (const t of [...resources.legalTerms, ...resources.synonyms.flat()]) {
+    for (const t of [...resources.legalTerms, ...resources.synonyms.flat(), ...(resources.concepts ?? []).flatMap((c) => c.words)]) {
       const n = this.normalise(t);
       if (HAN.test(n) && !/\s/.test(n)) terms.add(n);
     }
@@ -119,6 +134,14 @@ export class Analyzer {
       },
       synonyms: (s) => {
         s.words = s.words.map((w) => this.canonical.get(w) ?? w);
+      },
+      concepts: (s) => {
+        const classes: string[] = [];
+        for (const w of s.words) {
+          const c = this.conceptOf.get(w);
+          if (c) classes.push(c);
+        }
+        s.words.push(...classes);
       },
       bigrams: (s) => {
         s.bigrams = this.bigrams(s.content);

@@ -28,20 +28,26 @@ export interface SearchHit {
     coverage: number;
     /** 0–1: the Lunr BM25 score relative to the best candidate. */
     lunr: number;
+    /** 0–1: how much of the question the entry's whole topic knows, relative to the best topic. */
+    topic: number;
   };
 }
 
 export interface SearchResult {
   query: string;
-  /** True when the best hit is strong and clearly ahead: the bot may answer it directly. */
+  /**
+   * True when the first reply may act on the top result's topic: answer the top entry ("strong"),
+   * or offer a one-tap choice among that topic's entries ("topic").
+   */
   confident: boolean;
   /**
-   * Why it is (not) confident: "strong"; "weak" (the best hit is relevant but not clearly right:
+   * Why it is (not) confident: "strong"; "topic" (the topic is clear, the entry is not: offer the
+   * topic's leading entries among the results); "weak" (the best hit is relevant but not clearly right:
    * offer it among others); "ambiguous" (another topic is nearly as good); "no-match" (nothing
    * resembles the question — results, if any, are for the editor pane, not for the citizen);
    * "empty" (no searchable words).
    */
-  reason: 'strong' | 'weak' | 'ambiguous' | 'no-match' | 'empty';
+  reason: 'strong' | 'topic' | 'weak' | 'ambiguous' | 'no-match' | 'empty';
   /** The terms the query was turned into (after normalise, segment, stop words, synonyms). */
   terms: string[];
   results: SearchHit[];

@@ -1,0 +1,321 @@
+/**
+ * Ranking and the confidence verdict for one query against one locale's index.
+ *
+ *   candidates  BM25 from the compiled Lunr postings for the query's informative words and rarest
+ *               bigrams (see postings.ts), plus the best entries of the topics the whole question
+ *               points to (a story may share few words with any one entry, but many with a topic)
+ *   rerank      final = W_SIM·similarity + W_LUNR·lunr/lunr_max + W_COVER·coverage + W_TOPIC·topic
+ *               similarity  weighted Dice between the query's terms and the closest question/title,
+ *                           or the share of that question found in a long story, whichever is larger
+ *               coverage    share of the query's word weight (idf) the entry's questions, title and
+ *                           keywords contain; words no entry knows weigh the most
+ *               topic       how much of the question the entry's whole topic knows (all its entries'
+ *                           questions and titles), relative to the best topic
+ *   verdict     features of the best hit (features.ts) → a probability that the top topic is right,
+ *               from a logistic model fitted on labelled questions (calibration.ts); above its
+ *               threshold the bot acts: "strong" (one entry clearly first) or "topic" (the evidence
+ *               agrees on a topic but not on one entry: a one-tap choice among that topic's entries)
+ *
+ * Contract: pure over the index; never throws for any word lists.
+ */
+import type { KnowledgeEntry } from '../content/schema';
+import { BIGRAM_MARK } from './pipeline';
+import { type Candidate, type Postings, scorePostings } from './postings';
+import { type Calibration, type VerdictFeatures, probability } from './calibration';
+import type { SearchHit, SearchResult } from './types';
+
+/** Scoring constants (see bench/RESULTS.md for how they were chosen). */
+export const TUNING = {
+  fieldBoost: { questions: 3, title: 2, keywords: 2, body: 1 },
+  bigramWeight: 0.35,
+  maxWords: 32,
+  maxBigrams: 48,
+  maxQueryChars: 500,
+  candidates: 30,
+  /** A bigram's BM25 weight counts this much of a word's. */
+  bigramBoost: 0.25,
+  /** Lunr is asked for at most this many words, the rarest, and always at least minCandidateWords. */
+  maxCandidateWords: 12,
+  minCandidateWords: 3,
+  /** Words in more than this share of entries are left out of the Lunr query (not the rerank). */
+  maxCandidateDfShare: 0.15,
+  minCommonDf: 12,
+  /** …and never more than this many, whatever the size of the base (bounds the work per query). */
+  maxCandidateDf: 250,
+  maxCandidateBigrams: 6,
+  /** Entries of this many best topics join the candidates even when Lunr did not rank them. */
+  topicCandidates: 2,
+  entriesPerTopicCandidate: 3,
+  bodyCoverage: 0.5,
+  W_SIM: 0.4,
+  W_LUNR: 0.2,
+  W_COVER: 0.2,
+  W_TOPIC: 0.35,
+  /** Phrase containment counts this much of similarity (a long story containing a short question). */
+  containment: 0.8,
+  /** Below these nothing in a hit resembles the question: it may not be offered as "您想问的是". */
+  minRelevantSimilarity: 0.25,
+  minRelevantCoverage: 0.45,
+  minRelevantTopic: 0.5,
+  /** Within the winning topic, the best entry must lead the next by this share to be answered alone. */
+  entryLead: 0.12,
+  /** A probability under this is "no-match" (nothing to offer), not "weak". */
+  minOffer: 0.12,
+} as const;
+
+/** One locale's index, prepared for ranking (engine.ts builds it). */
+export interface RankIndex {
+  postings: Postings;
+  /** Entries by id. */
+  entries: Map<string, KnowledgeEntry>;
+  /** Per entry: each phrase's term set and summed term weight (questions, then the title). */
+  phrases: Map<string, { set: Set<string>; weight: number }[]>;
+  vocab: Map<string, Set<string>>;
+  bodyVocab: Map<string, Set<string>>;
+  /** In how many entries' questions and titles a term occurs (idf for similarity and coverage). */
+  df: Map<string, number>;
+  /** In how many entries a term occurs anywhere in the Lunr index (chooses the query's terms). */
+  lunrDf: Map<string, number>;
+  /** term → topic → in how many of the topic's phrases it occurs. */
+  topicTf: Map<string, Map<string, number>>;
+  /** Entry ids of each topic. */
+  topicEntries: Map<string, string[]>;
+  n: number;
+}
+
+export interface RankOutcome extends Pick<SearchResult, 'confident' | 'reason' | 'results'> {
+  features?: VerdictFeatures;
+  probability?: number;
+}
+
+export function rank(ix: RankIndex, words: string[], bigrams: string[], calibration: Calibration, allowed?: ReadonlySet<string>): RankOutcome {
+  const idf = termIdf(ix.n, ix.df);
+  const weight = termWeight(ix.n, ix.df);
+  const queryTerms = [...new Set([...words, ...bigrams])];
+  const queryWeights = queryTerms.map(weight);
+  const queryWeight = sum(queryWeights);
+  const wordWeight = sum(words.map(idf));
+
+  const topics = topicEvidence(ix, queryTerms, queryWeights, allowed);
+  const ask = [...lunrWords(ix, words).map((t) => ({ t, w: 1 })), ...rareBigrams(ix, bigrams).map((t) => ({ t, w: TUNING.bigramBoost }))];
+  const candidates = withTopicCandidates(ix, scorePostings(ix.postings, ask, TUNING.candidates, allowed), topics, ask, allowed);
+  if (!candidates.length) return { confident: false, reason: 'no-match', results: [] };
+  const maxLunr = Math.max(...candidates.map((c) => c.score)) || 1;
+  const bestTopic = topics[0]?.score || 1;
+
+  const hits: SearchHit[] = [];
+  for (const m of candidates) {
+    const entry = ix.entries.get(m.ref);
+    const phrases = ix.phrases.get(m.ref);
+    if (!entry || !phrases) continue;
+    let similarity = 0;
+    let bestPhrase = -1;
+    phrases.forEach((phrase, i) => {
+      const s = Math.max(dice(queryTerms, queryWeights, queryWeight, phrase), TUNING.containment * contained(queryTerms, queryWeights, phrase));
+      if (s > similarity) {
+        similarity = s;
+        bestPhrase = i;
+      }
+    });
+    const vocab = ix.vocab.get(m.ref)!;
+    const bodyVocab = ix.bodyVocab.get(m.ref)!;
+    const covered = sum(words.map((w) => (vocab.has(w) ? idf(w) : bodyVocab.has(w) ? TUNING.bodyCoverage * idf(w) : 0)));
+    const coverage = wordWeight > 0 ? covered / wordWeight : similarity;
+    const topic = (topics.find((t) => t.topic === entry.topic)?.score ?? 0) / bestTopic;
+    const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage + TUNING.W_TOPIC * topic;
+    // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
+    const resembles =
+      similarity >= TUNING.minRelevantSimilarity ||
+      (words.length > 1 && coverage >= TUNING.minRelevantCoverage && similarity >= 0.15) ||
+      (words.length > 2 && topic >= 0.999 && (topics[0]?.cover ?? 0) >= TUNING.minRelevantTopic);
+    hits.push({
+      id: entry.id,
+      topic: entry.topic,
+      title: entry.title,
+      score,
+      entry,
+      resembles,
+      explain: {
+        terms: explainTerms(m.metadata),
+        bestQuestion: bestPhrase >= 0 && bestPhrase < entry.questions.length ? entry.questions[bestPhrase] : bestPhrase >= 0 ? entry.title : undefined,
+        similarity: round(similarity),
+        coverage: round(coverage),
+        lunr: round(m.score / maxLunr),
+        topic: round(topic),
+      },
+    });
+  }
+  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const best = hits[0];
+  if (!best) return { confident: false, reason: 'no-match', results: [] };
+
+  const features = verdictFeatures(ix, hits, topics, words, idf);
+  const p = probability(calibration, features);
+  const resemblesAny = hits.slice(0, 3).some((h) => h.resembles);
+  let reason: SearchResult['reason'];
+  // The model never acts on a best hit that resembles nothing of the question (one rare word shared).
+  if (p >= calibration.threshold && best.resembles) reason = leadsItsTopic(hits) ? 'strong' : 'topic';
+  else if (!resemblesAny || p < TUNING.minOffer) reason = 'no-match';
+  else {
+    const rival = hits.find((h) => h.topic !== best.topic);
+    reason = rival?.resembles && rival.score >= best.score * 0.9 ? 'ambiguous' : 'weak';
+  }
+  return { confident: reason === 'strong' || reason === 'topic', reason, results: hits, features, probability: p };
+}
+
+/** The best hit is answered alone when no other entry of its topic is nearly as good. */
+function leadsItsTopic(hits: SearchHit[]): boolean {
+  const [best, ...rest] = hits;
+  const next = rest.find((h) => h.topic === best!.topic);
+  return !next || next.score < best!.score * (1 - TUNING.entryLead);
+}
+
+export interface TopicScore {
+  topic: string;
+  /** Weighted share of the question the topic's phrases contain, saturated by how often. */
+  score: number;
+  /** Plain share of the question's term weight the topic knows at all (0–1). */
+  cover: number;
+}
+
+/** How much of the question each topic knows, best first (only topics with some evidence). */
+function topicEvidence(ix: RankIndex, terms: string[], weights: number[], allowed?: ReadonlySet<string>): TopicScore[] {
+  const nTopics = ix.topicEntries.size || 1;
+  const acc = new Map<string, { score: number; cover: number }>();
+  let total = 0;
+  terms.forEach((t, i) => {
+    const byTopic = ix.topicTf.get(t);
+    // Words no topic knows weigh as much as the rarest: a question about something else stays low.
+    const tIdf = Math.log(1 + nTopics / ((byTopic?.size ?? 0) + 0.5)) * (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1);
+    const w = Math.min(weights[i]!, tIdf) || tIdf;
+    total += w;
+    if (!byTopic) return;
+    for (const [topic, tf] of byTopic) {
+      const a = acc.get(topic) ?? { score: 0, cover: 0 };
+      a.score += w * (tf / (tf + 1));
+      a.cover += w;
+      acc.set(topic, a);
+    }
+  });
+  if (allowed) {
+    const keep = new Set([...allowed].map((id) => ix.entries.get(id)?.topic));
+    for (const topic of acc.keys()) if (!keep.has(topic)) acc.delete(topic);
+  }
+  return [...acc.entries()]
+    .map(([topic, a]) => ({ topic, score: total ? a.score / total : 0, cover: total ? a.cover / total : 0 }))
+    .sort((a, b) => b.score - a.score || a.topic.localeCompare(b.topic));
+}
+
+/** Lunr's candidates plus the leading entries of the best topics, scored on the same postings. */
+function withTopicCandidates(
+  ix: RankIndex,
+  found: Candidate[],
+  topics: TopicScore[],
+  ask: { t: string; w: number }[],
+  allowed?: ReadonlySet<string>,
+): Candidate[] {
+  const have = new Set(found.map((c) => c.ref));
+  const extra = new Set<string>();
+  for (const t of topics.slice(0, TUNING.topicCandidates)) {
+    const ids = (ix.topicEntries.get(t.topic) ?? []).filter((id) => !have.has(id) && (!allowed || allowed.has(id)));
+    for (const id of ids.slice(0, TUNING.entriesPerTopicCandidate)) extra.add(id);
+  }
+  if (!extra.size) return found;
+  const scored = new Map(scorePostings(ix.postings, ask, extra.size, extra).map((c) => [c.ref, c]));
+  return [...found, ...[...extra].map((ref) => scored.get(ref) ?? { ref, score: 0, metadata: {} })];
+}
+
+/** What the verdict is decided on (each 0–1 or near it); see calibration.ts. */
+function verdictFeatures(ix: RankIndex, hits: SearchHit[], topics: TopicScore[], words: string[], idf: (t: string) => number): VerdictFeatures {
+  const best = hits[0]!;
+  const rival = hits.find((h) => h.topic !== best.topic);
+  const top = hits.slice(0, 10);
+  const mass = sum(top.map((h) => h.score)) || 1;
+  const t0 = topics.find((t) => t.topic === best.topic);
+  const t1 = topics.find((t) => t.topic !== best.topic);
+  const knownWeight = sum(words.map((w) => ((ix.lunrDf.get(w) ?? 0) > 0 ? idf(w) : 0)));
+  const allWeight = sum(words.map(idf));
+  return {
+    similarity: best.explain.similarity,
+    coverage: best.explain.coverage,
+    topicCover: t0?.cover ?? 0,
+    // Margins say little when little of the question is known: they are scaled by how much is.
+    topicMargin: (t0 && t0.score > 0 ? (t0.score - (t1?.score ?? 0)) / t0.score : 0) * (t0?.cover ?? 0),
+    scoreMargin: (rival ? (best.score - rival.score) / best.score : 1) * best.explain.coverage,
+    topicShare: (sum(top.filter((h) => h.topic === best.topic).map((h) => h.score)) / mass) * (t0?.cover ?? 0),
+    known: allWeight > 0 ? knownWeight / allWeight : 0,
+    length: Math.min(1, Math.log(1 + words.length) / Math.log(33)),
+  };
+}
+
+/**
+ * The words worth asking Lunr for: Lunr scores every entry a term matches and cannot stop early,
+ * so a word found in most entries costs much and ranks little. Known words, rarest first, without
+ * the very common ones (they still count in the rerank).
+ */
+function lunrWords(ix: RankIndex, words: string[]): string[] {
+  const df = (t: string) => ix.lunrDf.get(t) ?? 0;
+  const known = words.filter((w) => df(w) > 0).sort((a, b) => df(a) - df(b));
+  const maxDf = candidateMaxDf(ix.n);
+  return known.filter((w, i) => i < TUNING.minCandidateWords || df(w) <= maxDf).slice(0, TUNING.maxCandidateWords);
+}
+
+/** The query's rarest character bigrams: the fallback for typos and words split differently. */
+function rareBigrams(ix: RankIndex, bigrams: string[]): string[] {
+  const df = (t: string) => ix.lunrDf.get(t) ?? 0;
+  const maxDf = candidateMaxDf(ix.n);
+  return bigrams
+    .filter((b) => df(b) > 0 && df(b) <= maxDf)
+    .sort((a, b) => df(a) - df(b))
+    .slice(0, TUNING.maxCandidateBigrams);
+}
+
+/** Weighted Dice coefficient between the query's terms and one phrase's precomputed term set. */
+function dice(query: string[], weights: number[], queryWeight: number, phrase: { set: Set<string>; weight: number }): number {
+  if (!phrase.set.size || queryWeight <= 0) return 0;
+  let both = 0;
+  for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
+  return (2 * both) / (queryWeight + phrase.weight);
+}
+
+/** Share of a phrase's weight that the query contains (a story that includes the question). */
+function contained(query: string[], weights: number[], phrase: { set: Set<string>; weight: number }): number {
+  if (!phrase.set.size || phrase.weight <= 0 || query.length < 8) return 0;
+  let both = 0;
+  for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
+  return Math.min(1, both / phrase.weight);
+}
+
+/** Terms in more entries than this are left out of candidate search (they still count in the rerank). */
+function candidateMaxDf(n: number): number {
+  return Math.min(TUNING.maxCandidateDf, Math.max(TUNING.minCommonDf, n * TUNING.maxCandidateDfShare));
+}
+
+export function termIdf(n: number, df: Map<string, number>): (t: string) => number {
+  return (t) => Math.log(1 + n / ((df.get(t) ?? 0) + 0.5));
+}
+
+/** Bigrams count less than words: they are the fallback, and overlap with the words they span. */
+export function termWeight(n: number, df: Map<string, number>): (t: string) => number {
+  const idf = termIdf(n, df);
+  return (t) => (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1) * idf(t);
+}
+
+function explainTerms(metadata: Record<string, Record<string, unknown>>): Record<string, string[]> {
+  const byField: Record<string, string[]> = {};
+  for (const [term, fields] of Object.entries(metadata)) {
+    if (term.startsWith(BIGRAM_MARK)) continue;
+    for (const field of Object.keys(fields)) (byField[field] ??= []).push(term);
+  }
+  return byField;
+}
+
+function sum(xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
