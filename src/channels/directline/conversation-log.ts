@@ -11,7 +11,11 @@
  * - read(after) returns activities with seq > after, oldest first, at most `limit`, and the watermark
  *   to ask with next time. A watermark ahead of the log (it was reset) reads from the start.
  * - The log is bounded: oldest activities are dropped past a count or byte budget per conversation,
- *   least recently used conversations past a count, idle ones after a time.
+ *   least recently used conversations past a count, idle ones after a time. Conversations in which
+ *   the citizen has not written yet (a page opened, a token taken) go first: anonymous token +
+ *   conversation pairs, however many, cannot push out the history of someone who spoke.
+ * - An activity is stored only as JSON it can serve back (bodies are depth-limited before they get
+ *   here; one that cannot be serialised is refused, not stored, so a read can never fail on it).
  * - subscribe() calls back after each append to that conversation (WebSocket streams push on it).
  */
 import type { Activity } from 'botbuilder';
@@ -57,10 +61,17 @@ interface Conversation {
   entries: Entry[];
   bytes: number;
   touched: number;
+  /** The user has written in it (it then lives in the `spoken` tier). */
+  spoken: boolean;
 }
 
+/** An activity from the citizen (the echo of what they sent), as opposed to the bot's. */
+export const fromUser = (a: Partial<Activity>): boolean => a.from?.role === 'user';
+
 export class MemoryConversationLog implements ConversationLog {
-  private readonly conversations = new Map<ConversationId, Conversation>();
+  /** Two LRU tiers (Map order = least recently used first): silent ones are evicted first. */
+  private readonly silent = new Map<ConversationId, Conversation>();
+  private readonly spoken = new Map<ConversationId, Conversation>();
   private readonly events = new EventEmitter();
   private readonly maxActivities: number;
   private readonly maxBytes: number;
@@ -80,11 +91,11 @@ export class MemoryConversationLog implements ConversationLog {
   }
 
   get size(): number {
-    return this.conversations.size;
+    return this.silent.size + this.spoken.size;
   }
 
   async open(conversationId: ConversationId): Promise<{ created: boolean }> {
-    const existed = this.conversations.has(conversationId);
+    const existed = this.silent.has(conversationId) || this.spoken.has(conversationId);
     this.touch(conversationId);
     return { created: !existed };
   }
@@ -95,6 +106,11 @@ export class MemoryConversationLog implements ConversationLog {
     for (const a of activities) {
       const seq = conv.nextSeq++;
       const json = JSON.stringify({ ...a, id: `${conversationId}|${seq}` });
+      if (fromUser(a) && !conv.spoken) {
+        conv.spoken = true;
+        this.silent.delete(conversationId);
+        this.spoken.set(conversationId, conv);
+      }
       const activity = JSON.parse(json) as LoggedActivity;
       conv.entries.push({ seq, bytes: json.length, activity });
       conv.bytes += json.length;
@@ -129,34 +145,37 @@ export class MemoryConversationLog implements ConversationLog {
 
   async close(): Promise<void> {
     this.events.removeAllListeners();
-    this.conversations.clear();
+    this.silent.clear();
+    this.spoken.clear();
   }
 
   private touch(conversationId: ConversationId): Conversation {
     const now = this.now();
     this.sweep(now);
-    let conv = this.conversations.get(conversationId);
+    let conv = this.silent.get(conversationId) ?? this.spoken.get(conversationId);
     if (conv) {
       // Re-insert so Map order is least recently used first.
-      this.conversations.delete(conversationId);
+      (conv.spoken ? this.spoken : this.silent).delete(conversationId);
     } else {
-      conv = { nextSeq: Math.max(1, Math.floor(now)), entries: [], bytes: 0, touched: now };
-      while (this.conversations.size >= this.maxConversations) {
-        const oldest = this.conversations.keys().next().value as ConversationId;
-        this.conversations.delete(oldest);
+      conv = { nextSeq: Math.max(1, Math.floor(now)), entries: [], bytes: 0, touched: now, spoken: false };
+      while (this.size >= this.maxConversations) {
+        const tier = this.silent.size ? this.silent : this.spoken;
+        tier.delete(tier.keys().next().value as ConversationId);
       }
     }
     conv.touched = now;
-    this.conversations.set(conversationId, conv);
+    (conv.spoken ? this.spoken : this.silent).set(conversationId, conv);
     return conv;
   }
 
   private sweep(now: number): void {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
-    for (const [id, conv] of this.conversations) {
-      if (now - conv.touched <= this.idleTtlMs) break; // LRU order: the rest are newer
-      this.conversations.delete(id);
+    for (const tier of [this.silent, this.spoken]) {
+      for (const [id, conv] of tier) {
+        if (now - conv.touched <= this.idleTtlMs) break; // LRU order: the rest are newer
+        tier.delete(id);
+      }
     }
   }
 }

@@ -18,13 +18,21 @@
  * echoed into the log before the turn so Web Chat sees it confirmed; replies and proactive
  * messages (InProcessAdapter sink "directline") land in the same log. Errors are JSON
  * {"error": {"code", "message"}}; no request can crash the process.
+ *
+ * Bounds: JSON bodies are size-, depth- and count-limited (src/http/json-body.ts: a 5,000-level
+ * body is a 400, never stored); with `limits`, every route is limited per IP (generous), token
+ * creation per IP (a flood of anonymous conversations is refused early — and cannot evict the
+ * history of anyone who wrote, see conversation-log.ts), and posting per conversation (tight).
  */
 import type { Activity, ChannelAccount } from 'botbuilder';
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
+import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { ProactiveSink, TurnRunner } from '../../bot/in-process-adapter';
+import type { CitizenDelivery } from '../../cases/delivery';
+import { BodyRejectedError, type JsonLimits, jsonBody } from '../../http/json-body';
+import { ipOf, RateLimitedError, type RateLimits } from '../../http/rate-limits';
 import type { Channel } from '../channel';
 import { CHANNEL_ID, type Participants, activityFromBot, activityFromClient, normaliseLocale } from './activities';
 import { type ConversationLog, MemoryConversationLog } from './conversation-log';
@@ -63,6 +71,8 @@ export interface DirectLineChannelOptions {
   maxQueuedTurns?: number;
   pageSize?: number;
   bodyLimit?: string;
+  jsonLimits?: Partial<Omit<JsonLimits, 'limit'>>;
+  limits?: RateLimits;
   now?: () => number;
 }
 
@@ -80,6 +90,8 @@ export interface DirectLineChannel extends Channel {
   issueToken(): TokenResponse;
   /** Serve WebSocket streams on this server (call once after listen). */
   attach(server: Server): void;
+  /** Staff messages to a citizen: appended to the conversation log (and its stream). */
+  readonly delivery: CitizenDelivery;
 }
 
 const REFERENCE_GRAMMAR_ID = 'b6f01ee2-e4e6-4a06-ad9c-1c47e3b03c4f';
@@ -102,13 +114,21 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
 
   const participants = (conversationId: ConversationId, userId: DirectLineUserId): Participants => ({ conversationId, userId, bot });
 
-  opts.runner.registerSink(CHANNEL_ID, async (reference, activities) => {
+  const proactive: ProactiveSink = async (reference, activities) => {
     const conversationId = parseConversationId(reference.conversation?.id);
     if (!conversationId) throw new DirectLineError(404, 'NotFound', 'proactive message without a Direct Line conversation id');
     const userId = parseUserId(reference.user?.id) ?? ('' as DirectLineUserId);
     const p = participants(conversationId, userId);
     await log.append(conversationId, activities.map((a) => activityFromBot(a, p, new Date(now()))));
-  });
+  };
+  opts.runner.registerSink(CHANNEL_ID, proactive);
+  const delivery: CitizenDelivery = {
+    channelId: CHANNEL_ID,
+    async deliver(reference, activities) {
+      await proactive(reference, activities);
+      return { status: 'delivered' };
+    },
+  };
 
   /** Runs turns of one conversation one after another; refuses a flood. */
   function enqueue<T>(conversationId: ConversationId, fn: () => Promise<T>): Promise<T> {
@@ -178,7 +198,14 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     return parseUserId(user?.id);
   }
 
-  const json = express.json({ limit: opts.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
+  const json = jsonBody({ limit: opts.bodyLimit ?? '256kb', ...opts.jsonLimits });
+  const limits = opts.limits;
+  const perIp = limits ? [limits.middleware('directLinePerIp', ipOf)] : [];
+  const tokenLimit = limits ? [limits.middleware('tokensPerIp', ipOf)] : [];
+  /** Only a start that creates a conversation (the secret, not a token it already has) takes a token. */
+  const startLimit: typeof tokenLimit = limits
+    ? [(req, res, next) => (tokens.isSecret(bearer(req)) ? tokenLimit[0]!(req, res, next) : next())]
+    : [];
   const optionalJson = (req: Request, res: Response, next: NextFunction) => (req.is(['application/json', 'application/*+json']) ? json(req, res, next) : next());
   const requireJson = (req: Request, res: Response, next: NextFunction) => {
     if (!req.is(['application/json', 'application/*+json'])) {
@@ -191,6 +218,8 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
   const router = Router();
   router.use((req, res, next) => {
     res.set('Access-Control-Allow-Origin', '*');
+    // An API for pages on other origins (CORS *): helmet's same-origin CORP does not apply.
+    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
     res.set('Cache-Control', 'no-store');
     if (req.method === 'OPTIONS') {
       res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
@@ -201,8 +230,9 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     }
     next();
   });
+  if (perIp.length) router.use(...perIp);
 
-  router.post('/tokens/generate', optionalJson, (req, res) => {
+  router.post('/tokens/generate', ...tokenLimit, optionalJson, (req, res) => {
     if (!tokens.isSecret(bearer(req))) throw new DirectLineError(401, 'Unauthorized', 'generating a token needs the Direct Line secret');
     res.json(tokenResponse({ conv: newConversationId(), user: userFromBody(req.body) ?? newUserId() }));
   });
@@ -211,7 +241,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     res.json(tokenResponse(accessClaims(req)));
   });
 
-  router.post('/conversations', optionalJson, async (req, res) => {
+  router.post('/conversations', ...startLimit, optionalJson, async (req, res) => {
     const t = bearer(req);
     const claims: Pick<TokenClaims, 'conv' | 'user'> = tokens.isSecret(t)
       ? { conv: newConversationId(), user: userFromBody(req.body) ?? newUserId() }
@@ -267,6 +297,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
 
   router.post('/conversations/:id/activities', requireJson, async (req, res) => {
     const claims = claimsFor(req);
+    await limits?.check('directLinePerConversation', claims.conv);
     const p = participants(claims.conv, claims.user);
     const activity = activityFromClient(req.body, p, new Date(now()));
     if (activity.type === 'typing') {
@@ -314,6 +345,11 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     if (err instanceof DirectLineError) e = err;
     else if (err?.type === 'entity.too.large') e = new DirectLineError(413, 'BodyTooLarge', 'request body too large');
     else if (err?.type === 'entity.parse.failed') e = new DirectLineError(400, 'BadArgument', 'malformed JSON body');
+    else if (err instanceof BodyRejectedError) e = new DirectLineError(400, 'BadArgument', err.message);
+    else if (err instanceof RateLimitedError) {
+      res.setHeader('Retry-After', String(err.retryAfterSec));
+      e = new DirectLineError(429, 'TooManyRequests', err.message, { limit: err.limit });
+    }
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       e = new DirectLineError(err.status, 'BadArgument', 'bad request');
     } else {
@@ -333,6 +369,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     router,
     tokens,
     log,
+    delivery,
     issueToken: () => tokenResponse({ conv: newConversationId(), user: newUserId() }),
     attach: (server) => streams.attach(server),
     async close() {

@@ -10,6 +10,9 @@
  * mode "azure": the server exchanges DIRECTLINE_AZURE_SECRET at Azure's tokens/generate and the
  * page talks to Azure's domain. The page code is the same in both modes.
  *
+ * Token requests are limited per IP (`limits`, tokensPerIp): each one is a new conversation, and
+ * anonymous conversations must not be mass-produced.
+ *
  * Not a Bot Framework channel (it sets no channelId); it has the Channel shape so createApp mounts
  * it like the others, at "/".
  */
@@ -18,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { ipOf, RateLimitedError, type RateLimits } from '../../http/rate-limits';
 import type { Channel } from '../channel';
 import type { DirectLineChannel, TokenResponse } from '../directline';
 
@@ -40,6 +44,7 @@ export interface WebChatOptions {
   /** false: the page polls (for proxies that drop WebSocket upgrades). Default true. */
   webSocket?: boolean;
   publicDir?: string;
+  limits?: RateLimits;
 }
 
 export interface WebChatConfig {
@@ -129,7 +134,8 @@ export function createWebChatChannel(opts: WebChatOptions): Channel {
     res.set('Cache-Control', 'no-store').json(config);
   });
 
-  router.post('/api/webchat/token', async (_req, res) => {
+  const tokenLimit = opts.limits ? [opts.limits.middleware('tokensPerIp', ipOf)] : [];
+  router.post('/api/webchat/token', ...tokenLimit, async (_req, res) => {
     res.set('Cache-Control', 'no-store');
     if (opts.azure) {
       try {
@@ -168,6 +174,11 @@ export function createWebChatChannel(opts: WebChatOptions): Channel {
 
   const onError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    if (err instanceof RateLimitedError) {
+      res.setHeader('Retry-After', String(err.retryAfterSec));
+      res.status(429).json({ error: { code: 'TooManyRequests', message: err.message } });
+      return;
+    }
     logger.error({ err, path: req.path }, 'webchat: request failed');
     res.status(500).json({ error: { code: 'ServiceError', message: 'internal error' } });
   };
