@@ -6,7 +6,7 @@
  * /api/messages and search are rate limited when `limits` is given (src/http/rate-limits.ts).
  */
 import type { CloudAdapter } from 'botbuilder';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { BotLogic } from './bot/in-process-adapter';
@@ -24,6 +24,8 @@ export interface AppDeps {
   cloudAdapter: CloudAdapter;
   bot: BotLogic;
   channels?: Channel[];
+  /** Other route groups, e.g. the staff console at /staff. */
+  routes?: { mountPath: string; router: Router }[];
   /** Readiness details for /healthz (entries loaded, index age, store). */
   health?: () => Record<string, unknown>;
   /** MicrosoftAppId is configured: CloudAdapter authenticates /api/messages (else expectReplies only). */
@@ -100,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
     botEndpoint({ cloudAdapter: deps.cloudAdapter, bot: deps.bot, logger: deps.logger, authenticated: deps.authenticated ?? false }),
   );
 
+  // Mounted before the channels: the web chat page serves "/" and static files last.
+  for (const r of deps.routes ?? []) app.use(r.mountPath, r.router);
   for (const ch of deps.channels ?? []) app.use(ch.mountPath, ch.router);
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseStaffedHours } from './cases/hours';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -28,6 +29,20 @@ export const configSchema = z.object({
   WATCH_CONTENT: bool,
   /** memory | sqlite:<file> ; the scale-out issue adds redis://… */
   STATE_STORE: z.string().default('memory'),
+  // ---- 12348 cases and the staff console (issue 12) ----
+  /** PostgreSQL for cases, staff accounts and sessions; unset: SQLite at CASES_DB. */
+  DATABASE_URL: optionalSecret,
+  /** PostgreSQL schema for those tables. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('public'),
+  CASES_DB: z.string().default('data/cases.db'),
+  /** When staff answer: "<day>-<day> HH:MM-HH:MM" (1 = Monday), several joined with ";". */
+  STAFF_HOURS: z.string().default('1-5 09:00-17:00'),
+  STAFF_TIMEZONE: z.string().default('Asia/Shanghai'),
+  /** Secure session cookies; default on in production (turn off only for plain-HTTP development). */
+  STAFF_COOKIE_SECURE: z.enum(['true', 'false', '1', '0', '']).optional(),
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  /** Canned replies for staff (content files). */
+  CANNED_DIR: z.string().default('knowledge/canned'),
   /** Public URL of this bot (links to full answers from WeChat). */
   PUBLIC_BASE_URL: z.string().url().optional(),
   // Bot Framework (Azure Bot Service) credentials: when unset, /api/messages accepts unauthenticated
@@ -79,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.WECHAT_TOKEN && c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APPID) {
     problems.push('WECHAT_APPID: required for safe mode (WECHAT_ENCODING_AES_KEY is set)');
+  }
+  try {
+    parseStaffedHours(c.STAFF_HOURS);
+    new Intl.DateTimeFormat('en-US', { timeZone: c.STAFF_TIMEZONE });
+  } catch (e) {
+    problems.push(`STAFF_HOURS / STAFF_TIMEZONE: ${(e as Error).message}`);
   }
   if (problems.length) throw new ConfigError(problems);
   return { ...c, knowledgeDir: resolve(c.KNOWLEDGE_DIR), dialogsDir: resolve(c.DIALOGS_DIR) };

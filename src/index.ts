@@ -11,6 +11,10 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { createBot } from './bot/bot';
+import { createCaseDesk } from './bot/case-desk';
+import { Deliveries } from './cases/delivery';
+import { StaffedHours } from './cases/hours';
+import { openCaseDatabase } from './cases/open';
 import { InProcessAdapter } from './bot/in-process-adapter';
 import type { Channel } from './channels/channel';
 import { createDirectLineChannel } from './channels/directline';
@@ -20,9 +24,10 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { formatIssues } from './content/errors';
 import { KnowledgeBase } from './content/knowledge';
 import { errorsOf, loadKnowledge } from './content/loader';
-import { MemoryHandoffSink, checkDialogs, loadFlows } from './dialogs';
+import { checkDialogs, loadFlows } from './dialogs';
 import { type Logger, createLogger } from './logger';
 import { SearchEngine } from './search/engine';
+import { createStaffDesk } from './staff/desk';
 import { loadOrBuild } from './search/store';
 import type { KnowledgeSearch } from './search/types';
 import { createRecordSinks, createStorage } from './state';
@@ -50,7 +55,18 @@ export function buildRuntime(config: Config, logger: Logger) {
   const flows = loadFlows(config.dialogsDir, kb);
 
   const { feedback, unanswered } = createRecordSinks(config.STATE_STORE);
-  const handoff = new MemoryHandoffSink();
+  // 12348 cases: handoffs become stored cases; staff take over in the console at /staff.
+  const caseDb = openCaseDatabase({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, sqliteFile: config.CASES_DB });
+  const desk = createCaseDesk({
+    cases: caseDb.cases,
+    kb,
+    search,
+    flows,
+    dialogsDir: config.dialogsDir,
+    hours: new StaffedHours(config.STAFF_HOURS, config.STAFF_TIMEZONE),
+    logger,
+  });
+  const handoff = desk.sink;
   const { bot, onTurnError } = createBot({
     kb,
     search,
@@ -60,6 +76,7 @@ export function buildRuntime(config: Config, logger: Logger) {
     feedback,
     unanswered,
     handoff,
+    live: desk.live,
   });
   const logic = (ctx: Parameters<typeof bot.run>[0]) => bot.run(ctx);
 
@@ -82,26 +99,39 @@ export function buildRuntime(config: Config, logger: Logger) {
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   const channels: Channel[] = [directLine];
+  const deliveries = new Deliveries().add(directLine.delivery);
   if (config.WECHAT_TOKEN) {
-    channels.push(
-      createWeChatChannel({
-        runner: adapter,
-        logger,
-        knowledge: kb,
-        // The same UI strings the flows were validated with (dialogs/locales).
-        translator: flows.translator,
-        config: {
-          token: config.WECHAT_TOKEN,
-          appId: config.WECHAT_APPID,
-          appSecret: config.WECHAT_APPSECRET,
-          encodingAESKey: config.WECHAT_ENCODING_AES_KEY,
-          previousEncodingAESKey: config.WECHAT_ENCODING_AES_KEY_PREVIOUS,
-          apiBase: config.WECHAT_API_BASE,
-          publicBaseUrl: config.PUBLIC_BASE_URL,
-        },
-      }),
-    );
+    const wechat = createWeChatChannel({
+      runner: adapter,
+      logger,
+      knowledge: kb,
+      // The same UI strings the flows were validated with (dialogs/locales).
+      translator: flows.translator,
+      config: {
+        token: config.WECHAT_TOKEN,
+        appId: config.WECHAT_APPID,
+        appSecret: config.WECHAT_APPSECRET,
+        encodingAESKey: config.WECHAT_ENCODING_AES_KEY,
+        previousEncodingAESKey: config.WECHAT_ENCODING_AES_KEY_PREVIOUS,
+        apiBase: config.WECHAT_API_BASE,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+      },
+    });
+    channels.push(wechat);
+    deliveries.add(wechat.delivery);
   }
+  const staff = createStaffDesk({
+    db: caseDb.db,
+    cases: caseDb.cases,
+    events: desk.events,
+    deliveries,
+    translator: flows.translator,
+    logger,
+    kb,
+    cannedDir: resolve(config.CANNED_DIR),
+    cookieSecure: config.STAFF_COOKIE_SECURE === undefined || config.STAFF_COOKIE_SECURE === '' ? config.NODE_ENV === 'production' : ['true', '1'].includes(config.STAFF_COOKIE_SECURE),
+    sessionHours: config.STAFF_SESSION_HOURS,
+  });
   // The page last: it serves "/" and static files.
   channels.push(
     createWebChatChannel({
@@ -119,9 +149,10 @@ export function buildRuntime(config: Config, logger: Logger) {
     cloudAdapter,
     bot: logic,
     channels,
+    routes: [staff.console],
     health: () => ({ entries: search.engine.size, contentHash: search.engine.hash, store: config.STATE_STORE.split(':')[0] }),
   });
-  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered };
+  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered, caseDb, desk, staff };
 }
 
 export async function start(config: Config, logger: Logger): Promise<Server> {
@@ -148,6 +179,7 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
     }).unref();
   }
 
+  await rt.caseDb.ready;
   const server = rt.app.listen(config.PORT, config.HOST);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
@@ -159,7 +191,7 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
   const shutdown = () => {
     logger.info('shutting down');
     server.close();
-    void Promise.all(rt.channels.map((c) => c.close?.())).finally(() => process.exit(0));
+    void Promise.all([...rt.channels.map((c) => c.close?.()), rt.caseDb.db.close()]).finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGTERM', shutdown);

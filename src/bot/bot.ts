@@ -16,6 +16,7 @@ import { DialogEngine } from '../dialogs/engine';
 import { type FeedbackSink, type HandoffSink, MemoryFeedbackSink, MemoryHandoffSink, MemoryUnansweredSink, type UnansweredSink } from '../dialogs/sinks';
 import type { Logger } from '../logger';
 import type { KnowledgeSearch } from '../search/types';
+import type { LiveHandoff } from './live-handoff';
 import { createTurnErrorHandler } from './turn-error';
 
 export interface BotDeps {
@@ -28,6 +29,8 @@ export interface BotDeps {
   feedback?: FeedbackSink;
   unanswered?: UnansweredSink;
   handoff?: HandoffSink;
+  /** A conversation with a 12348 case talks to staff, not the engine, until hand-back. */
+  live?: LiveHandoff;
 }
 
 export interface Bot {
@@ -61,6 +64,7 @@ class LegalAidBot extends ActivityHandler {
     private readonly engine: DialogEngine,
     private readonly conversationState: ConversationState,
     private readonly userState: UserState,
+    private readonly live?: LiveHandoff,
   ) {
     super();
     this.onMessage(async (context, next) => {
@@ -78,7 +82,8 @@ class LegalAidBot extends ActivityHandler {
     const a = context.activity;
     const key = `${a.channelId ?? ''}/${a.conversation?.id ?? ''}`;
     await this.queue.run(key, async () => {
-      await super.run(context);
+      if (!(await this.live?.before(context))) await super.run(context);
+      await this.live?.after(context);
       await this.conversationState.saveChanges(context, false);
       await this.userState.saveChanges(context, false);
     });
@@ -102,7 +107,7 @@ export function createBot(deps: BotDeps): Bot {
     conversationState,
     userState,
   });
-  const bot = new LegalAidBot(engine, conversationState, userState);
+  const bot = new LegalAidBot(engine, conversationState, userState, deps.live);
   const onTurnError = createTurnErrorHandler({ logger: deps.logger, translator: deps.flows.translator, conversationState, userState });
   return { bot, onTurnError, conversationState, userState, sinks };
 }

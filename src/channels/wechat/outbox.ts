@@ -94,6 +94,13 @@ export class Outbox {
     });
   }
 
+  /** Whether customer-service messages can reach this user now, as far as this process knows. */
+  windowFor(openId: OpenId): 'open' | 'closed' | 'unknown' {
+    const g = this.grants.get(openId);
+    if (!g) return 'unknown';
+    return g.expiresAt > this.now() && g.remaining > 0 ? 'open' : 'closed';
+  }
+
   deferredFor(openId: OpenId): readonly string[] {
     return (this.deferred.get(openId) ?? []).map((d) => d.text);
   }

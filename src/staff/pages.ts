@@ -1,0 +1,195 @@
+/**
+ * The console's server-rendered pages (Handlebars; every value a citizen typed is escaped by
+ * `{{…}}` — no triple braces over citizen text), under /staff:
+ *   GET  /staff/login, POST /staff/login (form; double-submit CSRF cookie), POST /staff/logout
+ *   GET  /staff                 the queue (urgent and oldest first; filters: status, district, topic)
+ *   GET  /staff/cases/:id       summary and transcript side by side, reply box with canned
+ *                               replies, notes, claim, transfer, hand back, close
+ *   GET  /staff/assets/*        the console's script and styles (no inline script: strict CSP)
+ * The pages act through the JSON API (console.js, with the CSRF token from <meta>), and update
+ * live from /staff/api/events (SSE).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import Handlebars from 'handlebars';
+import { type CaseStatus, OUTCOMES, parseCaseId } from '../cases/model';
+import type { Logger } from '../logger';
+import { caseJson, parseCaseFilter } from './api';
+import { cookie, hasRole, type LoginLimiter, PRELOGIN_COOKIE, readCookie, SESSION_COOKIE } from './auth';
+import type { CannedReply } from './canned';
+import { type StaffService, StaffError } from './service';
+import { sameToken, type StaffSessions } from './sessions';
+import type { StaffUsers } from './users';
+import type { CaseStore } from '../cases/store';
+
+export interface StaffPagesDeps {
+  service: StaffService;
+  cases: CaseStore;
+  users: StaffUsers;
+  sessions: StaffSessions;
+  canned: () => CannedReply[];
+  logger: Logger;
+  cookieSecure: boolean;
+  sessionTtlSec: number;
+  limiter: LoginLimiter;
+  /** District and topic choices for the filters. */
+  districts?: () => { code: string; name: string }[];
+  topics?: () => { id: string; title: string }[];
+}
+
+const hbs = Handlebars.create();
+const view = (name: string) => hbs.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
+const LAYOUT = view('layout');
+const PAGES = { login: view('login'), queue: view('queue'), case: view('case') };
+const ASSETS: Record<string, { type: string; body: string }> = {
+  'console.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.js'), 'utf8') },
+  'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.css'), 'utf8') },
+};
+
+export const STATUS_LABELS: Record<CaseStatus, string> = { waiting: '等待中', active: '处理中', returned: '已交回机器人', closed: '已结案' };
+export const OUTCOME_LABELS: Record<string, string> = {
+  answered: '已解答',
+  'legal-aid-centre': '转法律援助中心',
+  mediation: '转人民调解',
+  'zero-barrier': '转百姓办事零障碍窗口',
+  'no-response': '市民未回应',
+  cancelled: '市民取消',
+};
+const KIND_LABELS: Record<string, string> = { citizen: '市民', bot: '机器人', staff: '工作人员', note: '备注', system: '系统' };
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function page(res: Response, status: number, name: keyof typeof PAGES, ctx: Record<string, unknown>): void {
+  res
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' })
+    .send(LAYOUT({ ...ctx, page: name, isAdmin: (ctx.user as { role?: string } | undefined)?.role === 'admin', body: PAGES[name](ctx) }));
+}
+
+export function createStaffPages(deps: StaffPagesDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+
+  router.get('/assets/:name', (req, res) => {
+    const a = ASSETS[String(req.params.name)];
+    if (!a) {
+      res.status(404).type('text/plain').send('not found');
+      return;
+    }
+    res.type(a.type).set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(a.body);
+  });
+
+  const loginPage = (res: Response, status: number, error?: string, username?: string) => {
+    const prelogin = randomBytes(18).toString('base64url');
+    res.append('Set-Cookie', cookie(PRELOGIN_COOKIE, prelogin, { secure: deps.cookieSecure, maxAgeSec: 3600 }));
+    page(res, status, 'login', { title: '登录', prelogin, error, username });
+  };
+
+  router.get('/login', (req, res) => {
+    if (req.staff) return res.redirect(303, '/staff');
+    loginPage(res, 200);
+  });
+
+  router.post('/login', form, async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (!sameToken(typeof b._csrf === 'string' ? b._csrf : undefined, readCookie(req, PRELOGIN_COOKIE) ?? '\0')) {
+      return loginPage(res, 403, '页面已过期，请重新登录。');
+    }
+    const username = typeof b.username === 'string' ? b.username.trim().toLowerCase() : '';
+    const password = typeof b.password === 'string' ? b.password : '';
+    const keys = [`ip:${req.ip}`, `user:${username.slice(0, 40)}`];
+    if (deps.limiter.blockedFor(keys)) return loginPage(res, 429, '登录失败次数太多，请稍后再试。', username);
+    const user = username && password ? await deps.users.verify(username, password) : undefined;
+    if (!user) {
+      deps.limiter.fail(keys);
+      deps.logger.warn({ ip: req.ip }, 'staff sign-in failed');
+      return loginPage(res, 401, '用户名或密码不对。', username);
+    }
+    deps.limiter.succeed(keys);
+    const s = await deps.sessions.create(user.username);
+    await deps.cases.audit({ at: new Date().toISOString(), actor: user.username, action: 'login' });
+    res.append('Set-Cookie', cookie(SESSION_COOKIE, s.token, { secure: deps.cookieSecure, maxAgeSec: deps.sessionTtlSec }));
+    res.append('Set-Cookie', cookie(PRELOGIN_COOKIE, '', { secure: deps.cookieSecure, maxAgeSec: 0 }));
+    res.redirect(303, '/staff');
+  });
+
+  router.post('/logout', form, async (req, res) => {
+    const s = req.staff;
+    if (s && sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, s.csrf)) {
+      await deps.sessions.destroy(readCookie(req, SESSION_COOKIE));
+      await deps.cases.audit({ at: new Date().toISOString(), actor: s.user.username, action: 'logout' });
+      res.append('Set-Cookie', cookie(SESSION_COOKIE, '', { secure: deps.cookieSecure, maxAgeSec: 0 }));
+    }
+    res.redirect(303, '/staff/login');
+  });
+
+  const signedIn = (req: Request, res: Response, next: NextFunction) => (req.staff ? next() : res.redirect(303, '/staff/login'));
+
+  router.get('/', signedIn, async (req, res) => {
+    const q = { ...req.query, status: req.query.status ?? 'waiting,active' };
+    const f = parseCaseFilter(q);
+    const list = await deps.service.list(f);
+    let n = 0;
+    const statusValue = String(q.status);
+    const statuses = [
+      { value: 'waiting,active', label: '等待中和处理中' },
+      { value: 'waiting', label: '等待中' },
+      { value: 'active', label: '处理中' },
+      { value: 'returned', label: '已交回机器人' },
+      { value: 'closed', label: '已结案' },
+    ].map((s) => ({ ...s, selected: s.value === statusValue }));
+    page(res, 200, 'queue', {
+      title: '排队',
+      user: req.staff!.user,
+      csrf: req.staff!.csrf,
+      statuses,
+      districts: (deps.districts?.() ?? []).map((d) => ({ ...d, selected: d.code === f.district })),
+      topics: (deps.topics?.() ?? []).map((t) => ({ ...t, selected: t.id === f.topic })),
+      cases: list.map((c) => ({ ...caseJson(c), statusLabel: STATUS_LABELS[c.status], position: c.status === 'waiting' ? ++n : undefined })),
+    });
+  });
+
+  router.get('/cases/:id', signedIn, async (req, res) => {
+    const id = parseCaseId(req.params.id);
+    if (!id) throw new StaffError(404, 'not-found', 'no such case');
+    const me = req.staff!.user;
+    const c = await deps.service.open(id, me);
+    const mine = c.status === 'active' && (c.assignee === me.username || hasRole(me, 'admin'));
+    const colleagues = (await deps.users.list()).filter((u) => !u.disabled && u.username !== c.assignee);
+    page(res, 200, 'case', {
+      title: `求助 ${c.id}`,
+      caseId: c.id,
+      user: me,
+      csrf: req.staff!.csrf,
+      c: {
+        ...caseJson(c),
+        transcript: c.transcript.map((e) => ({ ...e, kindLabel: KIND_LABELS[e.kind] ?? e.kind })),
+        notes: c.notes,
+      },
+      statusLabel: STATUS_LABELS[c.status],
+      urgency: c.summary.urgency.map((u) => ({ ...u, kindLabel: u.kind === 'deadline' ? '期限临近' : '危险信号' })),
+      amounts: c.summary.amounts,
+      dates: c.summary.dates,
+      answers: Object.entries(c.summary.answers).map(([key, value]) => ({ key, value })),
+      windowClosed: deps.service.windowOf(c) === 'closed',
+      canClaim: c.status === 'waiting',
+      canAct: mine,
+      canClose: c.status !== 'closed' && (c.status !== 'active' || mine),
+      colleagues: colleagues.map((u) => ({ username: u.username, displayName: u.displayName })),
+      outcomes: OUTCOMES.filter((o) => o !== 'cancelled').map((o) => ({ value: o, label: OUTCOME_LABELS[o] })),
+      canned: deps.canned(),
+    });
+  });
+
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof StaffError) {
+      res.status(err.status).type('text/plain; charset=utf-8').send(err.status === 404 ? '没有这个求助。' : err.message);
+      return;
+    }
+    next(err);
+  });
+  return router;
+}
