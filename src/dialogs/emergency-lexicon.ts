@@ -35,7 +35,7 @@ const patternSchema = z
     /** … or a framing of the whole message (time, hypothesis, legal question). */
     frame: z.enum(FRAMES).optional(),
     /** Framing weight: how sure this sign is (default 1). */
-    weight: z.number().int().min(1).max(5).default(1),
+    weight: z.number().int().min(-5).max(5).default(1),
     seq: z.array(z.string().min(1)).min(1),
     note: z.string().optional(),
   })
