@@ -10,6 +10,10 @@
  *   re-renders Web Chat with the same connection and store, so nothing is lost. Page strings come
  *   from /locales/<locale>.json; the bot answers in the locale Web Chat puts on each message.
  * - The same code works against Azure Direct Line: only config.domain differs.
+ * - Phone-sized chrome: once the citizen has sent a message the disclaimer folds to one line (the
+ *   110 line stays); a new reply is scrolled to its start, not its end (Web Chat's snap-on-activity),
+ *   so the headline is what shows first. Switching language also tells the bot ("English" /
+ *   "中文"), so the greeting and menu come again in the new language.
  */
 (function () {
   'use strict';
@@ -130,15 +134,42 @@
 
   // ---- Web Chat ---------------------------------------------------------------------------
 
-  var FONT =
-    '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
+  var CJK_FONTS = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei"';
+  var LATIN_FONTS = '"Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans"';
+  // Latin text in a CJK font gets full-width punctuation: English puts a Latin font first.
+  function font() {
+    return state.prefs.locale === 'en'
+      ? '-apple-system, BlinkMacSystemFont, ' + LATIN_FONTS + ', ' + CJK_FONTS + ', sans-serif'
+      : '-apple-system, BlinkMacSystemFont, ' + CJK_FONTS + ', ' + LATIN_FONTS + ', sans-serif';
+  }
+
+  /** The text the bot understands as a language switch (dialogs/lexicon/commands.yaml). */
+  var SWITCH_WORD = { en: 'English', 'zh-CN': '中文' };
+
+  function foldDisclaimer() {
+    var d = document.querySelector('.disclaimer');
+    if (d && d.open && !d.dataset.folded) {
+      d.dataset.folded = '1';
+      d.open = false;
+    }
+  }
+
+  /** Sees what Web Chat does: the citizen's first message folds the disclaimer. */
+  function storeMiddleware() {
+    return function (next) {
+      return function (action) {
+        if (action && action.type === 'DIRECT_LINE/POST_ACTIVITY') foldDisclaimer();
+        return next(action);
+      };
+    };
+  }
 
   function styleOptions() {
     var large = state.prefs.largeText;
     return {
       accent: '#17457a',
       backgroundColor: '#f2f4f7',
-      primaryFont: FONT,
+      primaryFont: font(),
       fontSizeSmall: large ? '85%' : '75%',
       bubbleBackground: '#ffffff',
       bubbleBorderColor: '#dde3ea',
@@ -156,6 +187,10 @@
       botAvatarBackgroundColor: '#17457a',
       avatarSize: large ? 44 : 36,
       hideUploadButton: true,
+      // A new reply scrolls into view from its first line (the headline), not its last: auto-scroll
+      // pauses when the top of the first unread activity reaches the top of the transcript.
+      autoScrollSnapOnPage: true,
+      autoScrollSnapOnPageOffset: 0,
       // The bot never means raw HTML; whatever it echoes back stays text.
       markdownRenderHTML: false,
       sendBoxHeight: large ? 64 : 52,
@@ -263,7 +298,7 @@
         // conversations/:id) instead of starting a new one, and the bot does not greet again.
         if (session.conversationId) options.conversationId = session.conversationId;
         state.directLine = window.WebChat.createDirectLine(options);
-        state.store = window.WebChat.createStore();
+        state.store = window.WebChat.createStore({}, storeMiddleware);
         state.directLine.connectionStatus$.subscribe(function (status) {
           if (status === ONLINE) saveSession();
           if (status === ENDED || status === FAILED_TO_CONNECT || status === EXPIRED_TOKEN) {
@@ -306,7 +341,9 @@
       state.prefs.locale = state.prefs.locale === 'en' ? 'zh-CN' : 'en';
       savePrefs();
       loadStrings(state.prefs.locale).then(function () {
-        if (state.directLine) render();
+        if (!state.directLine) return;
+        render();
+        state.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: SWITCH_WORD[state.prefs.locale] } });
       });
     });
   }

@@ -41,6 +41,10 @@ export class KnowledgeBase {
     return this.current.topics;
   }
 
+  get hotlines(): readonly Hotline[] {
+    return this.current.hotlines;
+  }
+
   get districts(): readonly District[] {
     return this.current.districts;
   }

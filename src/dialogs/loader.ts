@@ -27,7 +27,7 @@ import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId, SLOTS, 
 import { parseFlowRef } from './runtime';
 import { targetsOf } from './steps';
 import { normalizeForMatch } from './text';
-import { officeKeyOf, type RoutesFile, routesFileSchema } from './views';
+import { directoryNumbers, officeKeyOf, type RoutesFile, routesFileSchema } from './views';
 
 export type DialogIssue = ContentIssue;
 
@@ -136,7 +136,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
   // Strings and templates (missing translations are reported by the loaders).
   const { translator, issues: localeIssues } = loadLocales(join(dir, 'locales'));
   issues.push(...localeIssues);
-  const { templates, issues: templateIssues } = loadTemplates(join(dir, 'templates'), translator);
+  const { templates, issues: templateIssues } = loadTemplates(join(dir, 'templates'), translator, { telNumbers: () => directoryNumbers(kb) });
   issues.push(...templateIssues);
   const hasKey = (k: string) => LOCALES.every((l) => translator.has(l, k));
 

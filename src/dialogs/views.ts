@@ -3,6 +3,18 @@
  * facts a template may show and nothing else — in particular an office's address, phone and
  * hours appear only when the directory marks the office verified; otherwise the route names the
  * hotline (never a made-up address).
+ *
+ * The answer is shaped for a phone (answerView): a headline, "现在可以做的", at most three short
+ * steps and one compact legal-basis line come first; the whole body waits behind "展开全文". The
+ * short form is derived from fields every entry has, by these rules (an entry that breaks them
+ * shows its summary and the full text button only):
+ *   now    the body's first paragraph that opens with a bold label ("**现在可以做的：**"), label cut
+ *   steps  the list under a heading containing 步骤 / Steps, else the body's first list; each item's
+ *          first sentence, cut at a clause boundary past STEP_CHARS
+ *   basis  at most two laws with at most two articles each, "等" for the rest
+ * Hotline numbers (knowledge/directory, the only numbers the bot may give) and verified office
+ * phones (directoryNumbers) become Markdown `tel:` links in every rendered reply (src/i18n/tel.ts,
+ * applied by the template set); channels without links (WeChat, the console) show the digits.
  */
 import { z } from 'zod';
 import type { KnowledgeBase } from '../content/knowledge';
@@ -33,8 +45,12 @@ export interface RouteView {
   district?: string;
   /** District known but its office not yet verified: "call the hotline to ask where". */
   pending: boolean;
-  /** The route depends on the district and it is not known yet. */
+  /** The route depends on the district, it is not known yet, and some district's office is verified. */
   needsDistrict: boolean;
+  /** No office of this kind is verified anywhere: asking for the district would give nothing more. */
+  unconfirmed: boolean;
+  /** i18n key of the rule saying which office is responsible ({{tk route.basisKey}}), when there is one. */
+  basisKey?: string;
   /** Per-route flags for templates ({{#if is.mediation}}). */
   is: Record<string, boolean>;
 }
@@ -57,19 +73,42 @@ export function routeView(
     officeKind,
     officeKey: officeKind ? officeKeyOf(officeKind) : undefined,
     district: d ? (locale === 'en' ? d.name_en : d.name) : undefined,
+    basisKey: officeKind ? basisKeyOf(officeKind) : undefined,
     pending: false,
     needsDistrict: false,
+    unconfirmed: false,
     is: Object.fromEntries(ROUTES.map((r) => [r, r === route])),
   };
   if (officeKind) {
-    if (!d) view.needsDistrict = true;
-    else {
+    const anyVerified = kb.districts.some((x) => kb.office(x.code, officeKind)?.verified);
+    if (!d) {
+      view.needsDistrict = anyVerified;
+      view.unconfirmed = !anyVerified;
+    } else {
       const o = kb.office(d.code, officeKind);
       if (o?.verified) view.office = { name: o.office.name, address: o.office.address, phone: o.office.phone, hours: o.office.hours };
       else view.pending = true;
     }
   }
+
   return view;
+}
+
+/** The UI string with the rule saying which office of a kind is responsible (may be empty). */
+export const basisKeyOf = (kind: OfficeKind) => `office-basis.${kind}`;
+
+/**
+ * What a reply may make tappable, phrase → number: every hotline's number and its names (which
+ * start with the number: "12348 公共法律服务热线"), and verified offices' phones. Nothing else.
+ */
+export function directoryNumbers(kb: KnowledgeBase): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const h of kb.hotlines) {
+    out.set(h.number, h.number);
+    for (const name of Object.values(h.name)) if (name.includes(h.number)) out.set(name, h.number);
+  }
+  for (const d of kb.districts) for (const o of d.offices) if (o.status === 'verified' && o.phone) out.set(o.phone, o.phone);
+  return out;
 }
 
 /** The UI string naming an office kind; the loader checks one exists for every kind. */
@@ -128,10 +167,92 @@ export function chatBody(markdown: string): string {
     .trim();
 }
 
+/** Past this many characters (zh; EN_STEP_CHARS for en) a step is cut at a clause boundary. */
+export const STEP_CHARS = 36;
+const EN_STEP_CHARS = 90;
+export const MAX_STEPS = 3;
+/** zh names are short; en names carry an English translation, so one law fills the line. */
+const MAX_BASIS_LAWS: Record<Locale, number> = { 'zh-CN': 2, en: 1 };
+const MAX_BASIS_ARTICLES = 2;
+
+/** A bold label opening a paragraph: "**现在可以做的：**" / "**What you can do now:**". */
+const LEAD_LABEL = /^\*\*[^*\n]{1,24}?[:：]\s*\*\*\s*|^\*\*[^*\n]{1,24}?\*\*\s*[:：]\s*/;
+const STEPS_HEADING = /^\*\*[^*\n]*(?:步骤|Steps?\b)[^*\n]*\*\*/i;
+const LIST_ITEM = /^\s{0,3}(?:\d{1,2}[.、)]|[-*+])\s+/;
+
+/** A list item's first sentence, and if that is still long, cut after a clause boundary. */
+export function shortStep(item: string, locale: Locale): { text: string; cut: boolean } {
+  const t = item.replace(/\s+/g, ' ').trim();
+  const limit = locale === 'en' ? EN_STEP_CHARS : STEP_CHARS;
+  const sentence = locale === 'en' ? /^(.+?[.;!?])(?=\s|$)/.exec(t) : /^(.+?[。；！？])/.exec(t);
+  let text = sentence ? sentence[1]!.replace(/[；;]$/, '…') : t;
+  let cut = text.length < t.length;
+  if (text.length > limit) {
+    const clause = locale === 'en' ? /[,:;]\s/g : /[，、：；]/g;
+    let at = -1;
+    for (let m = clause.exec(text); m && m.index < limit; m = clause.exec(text)) at = m.index;
+    text = (at >= limit / 3 ? text.slice(0, at) : text.slice(0, limit).replace(/\s+\S*$/, '')) + '…';
+    cut = true;
+  }
+  // Unbalanced bold or brackets after a cut would show as stray marks.
+  if ((text.match(/\*\*/g)?.length ?? 0) % 2) text = text.replace(/\*\*/g, '');
+  return { text, cut };
+}
+
+/** The answer's short form, by the rules in the header; pure, so every entry can be checked. */
+export function answerShape(body: string, locale: Locale): { now?: string; steps: string[]; moreSteps: number; cut: boolean } {
+  const paragraphs = body.split(/\n{2,}/).map((p) => p.trim());
+  const lead = paragraphs.find((p) => LEAD_LABEL.test(p) && !STEPS_HEADING.test(p));
+  const now = lead?.replace(LEAD_LABEL, '').replace(/\n+/g, ' ').trim() || undefined;
+  const lines = body.split('\n');
+  let start = lines.findIndex((l) => STEPS_HEADING.test(l.trim()));
+  start = start >= 0 ? lines.findIndex((l, i) => i > start && LIST_ITEM.test(l)) : lines.findIndex((l) => LIST_ITEM.test(l));
+  const items: string[] = [];
+  if (start >= 0) {
+    for (let i = start; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (LIST_ITEM.test(l) && !/^\s{2,}/.test(l)) items.push(l.replace(LIST_ITEM, ''));
+      else if (/^\s+\S/.test(l) && items.length) continue; // a nested line belongs to the item
+      else if (l.trim() === '' && LIST_ITEM.test(lines[i + 1] ?? '')) continue;
+      else break;
+    }
+  }
+  const shown = items.slice(0, MAX_STEPS).map((i) => shortStep(i, locale));
+  return { now, steps: shown.map((s) => s.text), moreSteps: Math.max(0, items.length - MAX_STEPS), cut: shown.some((s) => s.cut) };
+}
+
+/** "《劳动合同法》第八十五条等；《劳动争议调解仲裁法》第九条": the first laws and articles only. */
+export function sourcesShort(sources: readonly Source[], locale: Locale): string {
+  const byLaw = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const s of sources) {
+    if ('law' in s) {
+      const law = s.law.replace(/^中华人民共和国/, '');
+      byLaw.set(law, [...(byLaw.get(law) ?? []), ...s.article.split(/[、,，]\s*/).filter(Boolean)]);
+    } else others.push(formatSource(s, locale));
+  }
+  const more = locale === 'en' ? ' etc.' : '等';
+  const parts = [...byLaw].map(([law, arts]) => {
+    const a = arts.slice(0, MAX_BASIS_ARTICLES).join(locale === 'en' ? ', ' : '、');
+    return `《${law}》${locale === 'en' ? ' ' : ''}${a}${arts.length > MAX_BASIS_ARTICLES ? more : ''}`;
+  });
+  const all = [...parts, ...others];
+  const line = all.slice(0, MAX_BASIS_LAWS[locale]).join(locale === 'en' ? '; ' : '；');
+  return all.length > MAX_BASIS_LAWS[locale] && !line.endsWith(more) ? line + more : line;
+}
+
 export interface AnswerView {
   id: string;
   title: string;
   summary: string;
+  /** The short form shown first (see the header). */
+  now?: string;
+  steps: string[];
+  /** List items not shown in the short form. */
+  moreSteps: number;
+  /** Something was left out of the short form: offer the full text. */
+  hasMore: boolean;
+  sourcesShort: string;
   body: string;
   sources: string;
   route: RouteView;
@@ -141,11 +262,18 @@ export interface AnswerView {
 }
 
 export function answerView(kb: KnowledgeBase, routes: RoutesFile, entry: KnowledgeEntry, locale: Locale, districtCode: string | undefined): AnswerView {
+  const body = chatBody(entry.body);
+  const shape = answerShape(body, entry.locale);
   return {
     id: entry.id,
     title: entry.title,
     summary: entry.summary,
-    body: chatBody(entry.body),
+    now: shape.now,
+    steps: shape.steps,
+    moreSteps: shape.moreSteps,
+    hasMore: true,
+    sourcesShort: sourcesShort(entry.sources, locale),
+    body,
     sources: sourcesLine(entry.sources, locale),
     route: routeView(kb, routes, entry.route, locale, districtCode, officeFor(routes, entry)),
     followups: entry.followups

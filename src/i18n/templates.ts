@@ -8,6 +8,11 @@
  *                            that computes such keys lists them for validation
  *   {{#each list}}…{{/each}}, {{#if}}, {{add @index 1}} for numbering
  *   {{join list "、"}}       join a list of strings
+ *   {{tel number}}           a phone number as a Markdown tel: link ("[12348](tel:12348)"); only
+ *                            for numbers from knowledge/directory (hotlines, verified offices)
+ *
+ * Every rendered reply also gets the numbers of options.telNumbers (the directory's) linked
+ * wherever they stand alone in the text, so a phone can dial them with one tap.
  *
  * Escaping: replies are chat text, not HTML, so HTML-escaping would show "&amp;" to citizens.
  * Instead, every value that comes from a citizen is passed through chatSafe() before it reaches a
@@ -24,6 +29,7 @@ import Handlebars from 'handlebars';
 import type { ContentIssue } from '../content/errors';
 import { LOCALES, type Locale } from '../content/schema';
 import type { Translator } from './i18n';
+import { telLinks, telLink } from './tel';
 
 export interface TemplateSet {
   has(name: string): boolean;
@@ -83,7 +89,12 @@ export function tidy(text: string): string {
     .trim();
 }
 
-export function loadTemplates(dir: string, translator: Translator): { templates: TemplateSet; issues: ContentIssue[] } {
+export interface TemplateOptions {
+  /** Phrase → number: phone numbers (and hotline names) that become tel: links wherever a rendered reply shows them (the directory's). */
+  telNumbers?: () => ReadonlyMap<string, string>;
+}
+
+export function loadTemplates(dir: string, translator: Translator, options: TemplateOptions = {}): { templates: TemplateSet; issues: ContentIssue[] } {
   const issues: ContentIssue[] = [];
   const parsed = new Map<Locale, Map<string, Parsed>>();
   for (const locale of LOCALES) {
@@ -139,6 +150,7 @@ export function loadTemplates(dir: string, translator: Translator): { templates:
     env.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
     env.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : '、') : ''));
     env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    env.registerHelper('tel', (n: unknown) => (typeof n === 'string' || typeof n === 'number' ? telLink(String(n)) : ''));
     for (const [name, p] of parsed.get(locale)!) {
       if (name.startsWith('_')) env.registerPartial(name, p.source);
     }
@@ -158,7 +170,8 @@ export function loadTemplates(dir: string, translator: Translator): { templates:
           fn = envs.get(locale)!.compile(p.source, { noEscape: true, strict: false });
           compiled.set(key, fn);
         }
-        return tidy(fn(context));
+        const text = tidy(fn(context));
+        return options.telNumbers ? telLinks(text, options.telNumbers()) : text;
       } catch (e) {
         throw new TemplateRenderError(name, locale, e);
       }

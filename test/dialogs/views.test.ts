@@ -3,7 +3,8 @@ import { KnowledgeBase } from '../../src/content/knowledge';
 import type { District } from '../../src/content/schema';
 import { evalCondition } from '../../src/dialogs/runtime';
 import { parsePhone } from '../../src/dialogs/steps/ask';
-import { answerView, chatBody, routeView, sourcesLine } from '../../src/dialogs/views';
+import { answerShape, answerView, chatBody, directoryNumbers, MAX_STEPS, routeView, shortStep, sourcesLine, sourcesShort, STEP_CHARS } from '../../src/dialogs/views';
+import { telLinks } from '../../src/i18n/tel';
 import { knowledge } from '../helpers';
 import { realFlows, realKb } from '../bot/harness';
 
@@ -30,11 +31,22 @@ function kbWithVerifiedOffice(): KnowledgeBase {
 describe('routes and answers (views)', () => {
   const routes = realFlows().routes;
 
-  it('unknown district: the hotline, and a note that the district would help', () => {
+  it('unknown district, no office of the kind verified anywhere: the hotline and what is known, no district prompt', () => {
     const v = routeView(realKb(), routes, '12348', 'zh-CN', undefined, 'legal-aid-centre');
     assert.equal(v.hotline?.number, '12348');
-    assert.equal(v.needsDistrict, true);
+    assert.equal(v.needsDistrict, false);
+    assert.equal(v.unconfirmed, true);
     assert.equal(v.office, undefined);
+    const text = realFlows().templates.render('route', 'zh-CN', { route: v });
+    assert.match(text, /法律援助法第三十八条/);
+    assert.match(text, /\[12348 公共法律服务热线\]\(tel:12348\)/);
+    assert.doesNotMatch(text, /哪个区县/);
+  });
+
+  it('unknown district where some district’s office is verified: asking for the district helps', () => {
+    const v = routeView(kbWithVerifiedOffice(), routes, '12348', 'zh-CN', undefined, 'legal-aid-centre');
+    assert.equal(v.needsDistrict, true);
+    assert.equal(v.unconfirmed, false);
   });
 
   it('unconfirmed office: no address or phone, the hotline instead', () => {
@@ -93,6 +105,53 @@ describe('routes and answers (views)', () => {
     assert.ok(zh.sources.startsWith('《'));
     const untranslated = kb.entries.find((e) => e.locale === 'zh-CN' && !kb.hasTranslation(e.id, 'en'))!;
     assert.equal(answerView(kb, routes, kb.entry(untranslated.id, 'en')!, 'en', undefined).untranslated, true);
+  });
+
+  it('the short answer: the bold-labelled first paragraph, the 步骤 list’s first three items cut to a sentence', () => {
+    const body = ['**现在可以做的：** 先打 12348 问。', '', '**要知道的**', '', '- 不是步骤', '', '**步骤**', '', '1. 准备：身份证。然后再说很多别的事情。', '2. 申请：到法律援助机构，', '   续行属于第二项', '3. 等待', '4. 第四步', '', '**注意**', '', '别忘了'].join('\n');
+    const s = answerShape(body, 'zh-CN');
+    assert.equal(s.now, '先打 12348 问。');
+    assert.deepEqual(s.steps, ['准备：身份证。', '申请：到法律援助机构，', '等待']);
+    assert.equal(s.moreSteps, 1);
+    assert.equal(shortStep('一二三四五六七八九十，一二三四五六七八九十，一二三四五六七八九十，一二三四五六七八九十。', 'zh-CN').text, '一二三四五六七八九十，一二三四五六七八九十，一二三四五六七八九十…');
+  });
+
+  it('every entry has a "现在可以做的" paragraph and at most three short steps (the rules hold for the real content)', () => {
+    const lacking: string[] = [];
+    for (const e of realKb().entries) {
+      const s = answerShape(chatBody(e.body), e.locale);
+      if (!s.now || !s.steps.length) lacking.push(`${e.locale}:${e.id}`);
+      assert.ok(s.steps.length <= MAX_STEPS);
+      for (const st of s.steps) assert.ok(st.length <= (e.locale === 'en' ? 92 : STEP_CHARS + 2), `${e.id}: ${st}`);
+    }
+    assert.deepEqual(lacking, []);
+  });
+
+  it('the compact legal basis: at most two laws, two articles each, 等 for the rest', () => {
+    const src = [
+      { law: '中华人民共和国劳动合同法', article: '第十条、第八十二条、第八十五条' },
+      { law: '劳动争议调解仲裁法', article: '第二十七条' },
+      { law: '保障农民工工资支付条例', article: '第三十条' },
+    ] as never;
+    assert.equal(sourcesShort(src, 'zh-CN'), '《劳动合同法》第十条、第八十二条等；《劳动争议调解仲裁法》第二十七条等');
+  });
+
+  it('tel: links only for directory numbers, a hotline name as one link, not in URLs or quoted names', () => {
+    const phones = directoryNumbers(realKb());
+    assert.equal(telLinks('拨打 12333（人社热线）', phones), '拨打 [12333](tel:12333)（人社热线）');
+    assert.equal(telLinks('可以拨打 12348 公共法律服务热线咨询', phones), '可以拨打 [12348 公共法律服务热线](tel:12348)咨询');
+    assert.equal(telLinks('“掌上12348”和 12309.gov.cn、https://x.cn/12348', phones), '“掌上12348”和 12309.gov.cn、https://x.cn/12348');
+    assert.equal(telLinks('打 13812345678 或 123480', phones), '打 13812345678 或 123480');
+    assert.equal(telLinks('[12348](tel:12348)', phones), '[12348](tel:12348)');
+  });
+
+  it('every rendered answer links its hotline numbers', () => {
+    const v = answerView(realKb(), routes, realKb().entry('labor-wage-arrears')!, 'zh-CN', undefined);
+    const text = realFlows().templates.render('answer', 'zh-CN', { answer: v });
+    assert.match(text, /\[12333\]\(tel:12333\)/);
+    assert.match(text, /^\*\*被拖欠工资怎么办\*\*/);
+    assert.match(text, /\*\*现在可以做的\*\*：/);
+    assert.doesNotMatch(text, /哪个区县/);
   });
 
   it('conditions over slots', () => {

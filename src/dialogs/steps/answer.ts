@@ -4,6 +4,8 @@
  * entry's follow-ups as buttons and "这个回答有帮助吗？" (有帮助/没帮助). Then it waits:
  *   a follow-up (number, title, paraphrase) → that entry is answered the same way
  *   有帮助 / 没帮助 → recorded for editors (FeedbackSink), then `helpful` / `unhelpful`
+ *   展开全文 / 详细步骤 (after the follow-ups) → the entry's whole text (template answer-full); the
+ *   same buttons stay, without that one
  *   just a district name ("我在铜山") → the route is shown again for that district
  *   anything else → a new question
  */
@@ -12,6 +14,11 @@ import { CODE_KEYS, CODE_TEMPLATES, type FlowId, SLOTS, type StepId } from '../i
 import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../runtime';
 import { onlyNamesDistrict } from '../district';
 import { answerView, officeFor, routeView } from '../views';
+
+/** A button after the follow-ups shows the whole entry (the answer itself is the short form). */
+const FULL_TEXT = 'full-text';
+const FULL_TEXT_KEY = 'answer.more';
+const FULL_TEXT_TEMPLATE = 'answer-full';
 
 function current(ctx: StepContext, slot: string) {
   const id = ctx.getSlot(slot);
@@ -47,6 +54,8 @@ export const answer: StepHandler<'answer'> = {
     const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
     const shown: ShownOption[] = [
       ...view.followups.map((f) => ({ value: f.id, label: f.title, synonyms: [], source: 'entry' as const })),
+      // After the follow-ups, so "1" still picks the first follow-up on every channel.
+      { value: FULL_TEXT, label: ctx.t(FULL_TEXT_KEY), synonyms: [], source: 'static' },
       ...(ctx.services.flows.offers.get(entry.topic) ?? [])
         .filter((o) => o.flow !== ctx.state.flow)
         .map((o) => ({ value: o.flow, label: ctx.t(o.label), synonyms: [], source: 'flow' as const })),
@@ -76,6 +85,12 @@ export const answer: StepHandler<'answer'> = {
     const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices, { freeText: true });
     if (!m) return { type: 'question', text };
     const picked = ctx.state.shown[m.index]!;
+    if (picked.source === 'static' && picked.value === FULL_TEXT && entry) {
+      const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
+      ctx.state.shown = ctx.state.shown.filter((s) => s !== picked);
+      await ctx.send({ text: ctx.render(FULL_TEXT_TEMPLATE, { answer: view }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
+      return { type: 'wait' };
+    }
     if (picked.source === 'entry') {
       ctx.setSlot(step.entry, picked.value);
       return { type: 'next', step: step.id as StepId };
@@ -87,7 +102,7 @@ export const answer: StepHandler<'answer'> = {
   targets: (step) => ({
     steps: [step.id, step.helpful, step.unhelpful],
     flows: [],
-    templates: [step.template ?? CODE_TEMPLATES.answer],
-    keys: [CODE_KEYS.helpful, CODE_KEYS.unhelpful],
+    templates: [step.template ?? CODE_TEMPLATES.answer, FULL_TEXT_TEMPLATE],
+    keys: [CODE_KEYS.helpful, CODE_KEYS.unhelpful, FULL_TEXT_KEY],
   }),
 };

@@ -1,0 +1,207 @@
+/**
+ * The chat page on a phone (390×844, headless Chromium, normal and large text) with the product
+ * bot: what a citizen sees first. The headline of every new answer is in view (not its last line),
+ * phone numbers are tel: links, the 12348 button dials, the chrome leaves the chat ≥ 60 % of the
+ * screen with the 110 line on one line, choices the text asks to number are numbered, the
+ * screening verdict's "到哪里申请 / 📍 / ☎" lines are not inside the last bullet, and "English"
+ * switches the greeting, menu, buttons and notices. Screenshots go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from './chromium';
+import { type ChatServer, startChatServer } from './server';
+
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const PREFS = 'legal-aid-bot.webchat.prefs.v1';
+
+const ui = (locale: string) => JSON.parse(readFileSync(resolve(__dirname, `../../dialogs/locales/${locale}/ui.json`), 'utf8'));
+const ZH = ui('zh-CN');
+const EN = ui('en');
+
+const BOT = '.webchat__bubble:not(.webchat__bubble--from-user)';
+const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
+const button = (page: Page, name: string | RegExp) => page.getByRole('toolbar').getByRole('button', { name, exact: typeof name === 'string' });
+
+describe('web chat on a phone (390×844)', function () {
+  this.timeout(120_000);
+  let server: ChatServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startChatServer();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(opts: { large?: boolean; locale?: string } = {}): Promise<Page> {
+    const ctx = await browser.newContext(MOBILE);
+    await ctx.addInitScript(
+      ([key, prefs]) => localStorage.setItem(key as string, prefs as string),
+      [PREFS, JSON.stringify({ locale: opts.locale ?? 'zh-CN', largeText: !!opts.large })] as const,
+    );
+    // What the page asks the browser to open (the dialler for tel:), recorded instead of opened.
+    await ctx.addInitScript(() => {
+      (window as unknown as { opened: string[] }).opened = [];
+      window.open = ((url?: string | URL) => {
+        (window as unknown as { opened: string[] }).opened.push(String(url));
+        return null;
+      }) as typeof window.open;
+    });
+    const page = await ctx.newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`${server.url}/`);
+    await input(page).waitFor();
+    await page.getByRole('toolbar').getByRole('button').first().waitFor(); // greeted, with the menu
+    return page;
+  }
+
+  /** Sends like a person and waits for the bot's reply to finish arriving and scrolling. */
+  async function ask(page: Page, text: string): Promise<void> {
+    const before = await page.locator(BOT).count();
+    await input(page).fill(text);
+    await input(page).press('Enter');
+    await waitForReply(page, before);
+  }
+
+  async function waitForReply(page: Page, before: number): Promise<void> {
+    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
+    await page.waitForTimeout(900); // Web Chat's smooth scroll
+  }
+
+  /** Where the newest bot bubble's first line is, relative to the visible transcript. */
+  async function newestAnswer(page: Page): Promise<{ top: number; height: number; viewTop: number; viewBottom: number; firstLineVisible: boolean }> {
+    return page.evaluate((s) => {
+      const view = document.querySelector('.webchat__basic-transcript__scrollable')!.getBoundingClientRect();
+      const all = document.querySelectorAll(s);
+      const last = all[all.length - 1]!;
+      const box = last.getBoundingClientRect();
+      const first = (last.querySelector('p, li, strong') ?? last).getBoundingClientRect();
+      return { top: box.top, height: box.height, viewTop: view.top, viewBottom: view.bottom, firstLineVisible: first.top >= view.top - 1 && first.top + 16 <= view.bottom };
+    }, BOT);
+  }
+
+  /**
+   * The chrome's measurements. A string, not a function: tsx would wrap a function's inner names in
+   * a helper the page does not have.
+   */
+  const CHROME = `(() => {
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+    const em = document.querySelector('.emergency');
+    const lineHeight = parseFloat(getComputedStyle(em).fontSize) * 1.45;
+    const tel = box('.emergency a[href="tel:110"]');
+    return {
+      chat: box('.chat').height,
+      viewport: window.innerHeight,
+      emergencyLines: Math.round((box('.emergency').height - 8) / lineHeight),
+      telVisible: tel.width > 0 && tel.right <= window.innerWidth && tel.top >= 0,
+      disclaimerOpen: document.querySelector('.disclaimer').open,
+    };
+  })()`;
+  const chrome = (page: Page) =>
+    page.evaluate(CHROME) as Promise<{ chat: number; viewport: number; emergencyLines: number; telVisible: boolean; disclaimerOpen: boolean }>;
+
+  for (const large of [false, true]) {
+    const size = large ? 'large' : 'normal';
+    it(`${size} text: each new answer shows its headline first; numbers are tel: links; the chat has ≥ 60 % of the screen`, async () => {
+      const page = await open({ large });
+      const start = await chrome(page);
+      assert.equal(start.emergencyLines, 1, '110 notice on one line');
+      assert.ok(start.telVisible, '110 is visible');
+      assert.ok(start.chat >= 0.6 * start.viewport, `chat ${start.chat}px of ${start.viewport}px`);
+
+      const questions: [string, RegExp][] = [
+        ['老板拖欠工资三个月怎么办', /被拖欠工资怎么办/],
+        ['离婚以后孩子抚养权归谁', /抚养/],
+        ['出了车祸对方全责不赔钱怎么办', /交通事故|车祸/],
+      ];
+      for (const [i, [q, headline]] of questions.entries()) {
+        await ask(page, q);
+        const a = await newestAnswer(page);
+        const bubble = page.locator(BOT).last();
+        assert.match(await bubble.innerText(), headline);
+        assert.ok(a.firstLineVisible, `answer to "${q}": its first line is in view (top ${a.top}, view ${a.viewTop}–${a.viewBottom})`);
+        await page.screenshot({ path: `${ARTIFACTS}/phone-${size}-answer-${i + 1}.png` });
+      }
+      // The wage answer names 12333 and 12348: both tappable, with the right number.
+      const hrefs = await page.locator(BOT).filter({ hasText: '被拖欠工资怎么办' }).first().locator('a[href^="tel:"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.ok(hrefs.includes('tel:12333') && hrefs.includes('tel:12348'), `tel links: ${hrefs.join(', ')}`);
+
+      const after = await chrome(page);
+      assert.equal(after.disclaimerOpen, false, 'the disclaimer folds once the citizen has asked');
+      assert.equal(after.emergencyLines, 1);
+      assert.ok(after.telVisible);
+      assert.ok(after.chat >= 0.6 * after.viewport, `chat ${after.chat}px of ${after.viewport}px`);
+      await page.context().close();
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  it('"展开全文 / 详细步骤" shows the whole entry, from its start', async () => {
+    const page = await open();
+    await ask(page, '老板拖欠工资三个月怎么办');
+    const short = await page.locator(BOT).last().innerText();
+    const before = await page.locator(BOT).count();
+    await button(page, ZH.answer.more).click();
+    await waitForReply(page, before);
+    const full = await page.locator(BOT).last().innerText();
+    assert.ok(full.length > short.length * 1.3, `full ${full.length} chars, short ${short.length}`);
+    assert.match(full, /注意/);
+    assert.ok((await newestAnswer(page)).firstLineVisible, 'the full text starts in view');
+    await button(page, ZH.feedback.helpful).waitFor(); // the other buttons stay
+    assert.equal(await button(page, ZH.answer.more).count(), 0);
+    await page.screenshot({ path: `${ARTIFACTS}/phone-full-answer.png` });
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('the screening verdict: "到哪里申请", 📍 and ☎ are lines of their own, not inside the last bullet', async () => {
+    const page = await open();
+    await ask(page, '法律援助预审');
+    // Wages (a listed matter) → not an Art. 32 case → not an Art. 42 group → hard up → no district.
+    for (const pick of [ZH.screening.matter.pay, ZH.choice.no, ZH.choice.no, ZH.screening.hardship.hard, ZH.choice.skip]) {
+      const before = await page.locator(BOT).count();
+      await button(page, pick).click();
+      await waitForReply(page, before);
+    }
+    const verdict = page.locator(BOT).filter({ hasText: '预审结论' }).last();
+    await verdict.waitFor();
+    const insideItems = await verdict.locator('li').evaluateAll((lis) => lis.map((li) => li.textContent ?? '').filter((t) => /到哪里申请|📍|☎/.test(t)));
+    assert.deepEqual(insideItems, []);
+    assert.match(await verdict.innerText(), /到哪里申请/);
+    await verdict.screenshot({ path: `${ARTIFACTS}/phone-verdict.png` });
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('"English" switches the greeting, menu, buttons and notices, and a Latin font comes first', async () => {
+    const page = await open();
+    const before = await page.locator(BOT).count();
+    await page.click('#btn-lang');
+    await waitForReply(page, before);
+    await button(page, EN.menu.wages).waitFor();
+    assert.equal(await button(page, ZH.menu.wages).count(), 0);
+    assert.match(await page.locator('.emergency').innerText(), /110/);
+    assert.doesNotMatch(await page.locator('.notices').innerText(), /[\u4e00-\u9fff]/);
+    const font = await page.locator(BOT).last().evaluate((el) => getComputedStyle(el).fontFamily);
+    const first = font.split(',').map((f) => f.trim().replace(/"/g, ''));
+    const latin = first.findIndex((f) => /Segoe UI|Roboto|Helvetica|Arial|Liberation|DejaVu/.test(f));
+    const cjk = first.findIndex((f) => /PingFang|YaHei|CJK|WenQuanYi|Hiragino/.test(f));
+    assert.ok(latin >= 0 && latin < cjk, `font stack: ${font}`);
+    await ask(page, "my boss hasn't paid me for 3 months");
+    assert.match(await page.locator(BOT).last().innerText(), /Legal basis/);
+    await page.screenshot({ path: `${ARTIFACTS}/phone-english.png` });
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+});
