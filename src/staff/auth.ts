@@ -7,7 +7,7 @@
  *   CSRF       every POST carries the session's token: header X-CSRF-Token (API, console script)
  *              or form field _csrf (the logout form); the login form uses a double-submit cookie
  *   roles      staff < editor < admin (editor: also canned replies; admin: also users, audit log)
- *   login      at most `maxFailures` failed logins per address and per username in `windowMs`
+ *   login      at most 5 failed logins per username and 30 per address in 15 minutes (429)
  */
 import type { NextFunction, Request, Response } from 'express';
 import { type Session, type StaffSessions, sameToken } from './sessions';
@@ -92,7 +92,11 @@ export function requireStaff(role: Role = 'staff') {
   };
 }
 
-/** Failed-login counting per key (address, username), in memory. */
+/**
+ * Failed-login counting in memory: per username (`maxFailures`) and per address (`maxPerAddress`,
+ * higher: a whole office may sign in from one address, and one person's typos must not lock out
+ * colleagues).
+ */
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
 
@@ -100,7 +104,12 @@ export class LoginLimiter {
     private readonly maxFailures = 5,
     private readonly windowMs = 15 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly maxPerAddress = 30,
   ) {}
+
+  private limitOf(key: string): number {
+    return key.startsWith('ip:') ? this.maxPerAddress : this.maxFailures;
+  }
 
   private recent(key: string): number[] {
     const t = this.now();
@@ -110,12 +119,12 @@ export class LoginLimiter {
     return list;
   }
 
-  /** Seconds to wait when any key is over the limit, else 0. */
+  /** Seconds to wait when any key is over its limit, else 0. */
   blockedFor(keys: string[]): number {
     let wait = 0;
     for (const k of keys) {
       const list = this.recent(k);
-      if (list.length >= this.maxFailures) wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - this.now()) / 1000));
+      if (list.length >= this.limitOf(k)) wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - this.now()) / 1000));
     }
     return wait;
   }
@@ -129,7 +138,8 @@ export class LoginLimiter {
     if (this.failures.size > 100_000) this.failures.clear();
   }
 
+  /** A successful sign-in clears its username's count (not the address's). */
   succeed(keys: string[]): void {
-    for (const k of keys) this.failures.delete(k);
+    for (const k of keys) if (!k.startsWith('ip:')) this.failures.delete(k);
   }
 }

@@ -166,3 +166,17 @@ export class Citizen {
     }
   }
 }
+
+/** The handoff flow in web chat: a question, "转人工", yes, district, phone, one line. */
+export async function askForPerson(desk: Desk, o: { question?: string; district?: string; phone?: string; line?: string } = {}): Promise<Citizen> {
+  const c = new Citizen(desk.url);
+  await c.open(() => desk.rt.directLine.issueToken());
+  await c.ask(o.question ?? '老板欠我三个月工资怎么办');
+  await c.ask('转人工');
+  await c.ask('是');
+  await c.ask(o.district ?? '鼓楼区');
+  await c.ask(o.phone ?? '跳过');
+  await c.ask(o.line ?? '工地老板欠我三个月工资3万元');
+  await c.waitFor(/排在第/);
+  return c;
+}
