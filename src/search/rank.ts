@@ -94,6 +94,8 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
   const queryTerms = [...new Set([...words, ...bigrams])];
   const queryWeights = queryTerms.map(weight);
   const queryWeight = sum(queryWeights);
+  const queryWeightOf = new Map(queryTerms.map((t, i) => [t, queryWeights[i]!]));
+  const long = queryTerms.length >= MIN_CONTAINMENT_TERMS;
   const wordWeight = sum(words.map(idf));
 
   const topics = topicEvidence(ix, queryTerms, queryWeights, allowed);
@@ -110,13 +112,13 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
     if (!entry || !phrases) continue;
     let similarity = 0;
     let bestPhrase = -1;
-    phrases.forEach((phrase, i) => {
-      const s = Math.max(dice(queryTerms, queryWeights, queryWeight, phrase), TUNING.containment * contained(queryTerms, queryWeights, phrase));
+    for (let i = 0; i < phrases.length; i++) {
+      const s = phraseSimilarity(queryWeightOf, queryWeight, long, phrases[i]!);
       if (s > similarity) {
         similarity = s;
         bestPhrase = i;
       }
-    });
+    }
     const vocab = ix.vocab.get(m.ref)!;
     const bodyVocab = ix.bodyVocab.get(m.ref)!;
     const covered = sum(words.map((w) => (vocab.has(w) ? idf(w) : bodyVocab.has(w) ? TUNING.bodyCoverage * idf(w) : 0)));
@@ -270,20 +272,20 @@ function rareBigrams(ix: RankIndex, bigrams: string[]): string[] {
     .slice(0, TUNING.maxCandidateBigrams);
 }
 
-/** Weighted Dice coefficient between the query's terms and one phrase's precomputed term set. */
-function dice(query: string[], weights: number[], queryWeight: number, phrase: { set: Set<string>; weight: number }): number {
-  if (!phrase.set.size || queryWeight <= 0) return 0;
-  let both = 0;
-  for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
-  return (2 * both) / (queryWeight + phrase.weight);
-}
+/** Below this many terms a question is no story: containment would reward a one-word match. */
+const MIN_CONTAINMENT_TERMS = 8;
 
-/** Share of a phrase's weight that the query contains (a story that includes the question). */
-function contained(query: string[], weights: number[], phrase: { set: Set<string>; weight: number }): number {
-  if (!phrase.set.size || phrase.weight <= 0 || query.length < 8) return 0;
+/**
+ * How closely one stored phrase matches the question: the weighted Dice coefficient of their terms,
+ * or for a long question (a story) the share of the phrase it contains, scaled by `containment`,
+ * whichever is larger. One pass over the phrase's terms (phrases are shorter than stories).
+ */
+function phraseSimilarity(query: Map<string, number>, queryWeight: number, long: boolean, phrase: { set: Set<string>; weight: number }): number {
+  if (!phrase.set.size || queryWeight <= 0 || phrase.weight <= 0) return 0;
   let both = 0;
-  for (let i = 0; i < query.length; i++) if (phrase.set.has(query[i]!)) both += weights[i]!;
-  return Math.min(1, both / phrase.weight);
+  for (const t of phrase.set) both += query.get(t) ?? 0;
+  const dice = (2 * both) / (queryWeight + phrase.weight);
+  return long ? Math.max(dice, TUNING.containment * Math.min(1, both / phrase.weight)) : dice;
 }
 
 /** Terms in more entries than this are left out of candidate search (they still count in the rerank). */
