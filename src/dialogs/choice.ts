@@ -5,6 +5,8 @@
  *   number     "2", "２", "二", "第二个", "选2", "the second one", "最后一个"
  *   exact      the option text (ignoring case, spaces, punctuation, emoji)
  *   yes/no     "是的/对/好/嗯/可以/行" and "不用了/不是/算了/不要" when the options are yes/no
+ *   feedback   "有/有用/挺好/解决了" and "没用/看不懂/不是我想问的" when the options are helpful/unhelpful
+ *              ("这个回答有帮助吗？"): whole-answer words, or a cue word that is most of a short answer
  *   contains   the option text or one of its synonyms inside the answer ("我是讨薪的")
  *   overlap    a close paraphrase sharing most characters (Chinese) or words (English)
  * When the prompt also takes free questions (a menu, follow-up buttons: `freeText`), an answer
@@ -28,6 +30,11 @@ export const choiceLexiconFileSchema = z
     number_prefixes: words.default([]),
     number_suffixes: words.default([]),
     fillers: words.default([]),
+    helpful: words.default([]),
+    unhelpful: words.default([]),
+    helpful_cues: words.default([]),
+    unhelpful_cues: words.default([]),
+    feedback_max_chars: z.number().int().min(1).max(40).default(10),
   })
   .strict();
 
@@ -40,6 +47,13 @@ export interface ChoiceLexicon {
   last: Set<string>;
   fillersCjk: string[];
   fillersLatin: Set<string>;
+  feedback: {
+    helpful: Set<string>;
+    unhelpful: Set<string>;
+    /** Longest first; unhelpful cues are tried before helpful ones ("没有帮助" holds "有帮助"). */
+    cues: { cue: string; helpful: boolean }[];
+    maxChars: number;
+  };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -47,7 +61,7 @@ const byLengthDesc = (a: string, b: string) => b.length - a.length;
 const CJK = /[\u3400-\u9FFF\uF900-\uFAFF]/;
 
 export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>): ChoiceLexicon {
-  const norm = (list: string[]) => list.map(normalizeForMatch).filter(Boolean);
+  const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
   const ordinalValue = new Map<string, number>();
   for (const [n, list] of Object.entries(data.ordinals)) for (const w of norm(list)) ordinalValue.set(w, Number(n));
   const cores = ['\\d{1,2}', ...[...ordinalValue.keys()].sort(byLengthDesc).map(esc)];
@@ -66,6 +80,15 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
     last: new Set(norm(data.last)),
     fillersCjk: fillers.filter((f) => CJK.test(f)).sort(byLengthDesc),
     fillersLatin: new Set(fillers.filter((f) => !CJK.test(f))),
+    feedback: {
+      helpful: new Set(norm(data.helpful)),
+      unhelpful: new Set(norm(data.unhelpful)),
+      cues: [
+        ...norm(data.unhelpful_cues).sort(byLengthDesc).map((cue) => ({ cue, helpful: false })),
+        ...norm(data.helpful_cues).sort(byLengthDesc).map((cue) => ({ cue, helpful: true })),
+      ],
+      maxChars: data.feedback_max_chars,
+    },
   };
 }
 
@@ -75,7 +98,7 @@ export interface ChoiceCandidate {
   synonyms?: readonly string[];
 }
 
-export type MatchHow = 'number' | 'exact' | 'yesno' | 'contains' | 'overlap';
+export type MatchHow = 'number' | 'exact' | 'yesno' | 'feedback' | 'contains' | 'overlap';
 export interface ChoiceMatch {
   index: number;
   value: string;
@@ -106,6 +129,36 @@ export function recognizeYesNo(input: string, lex: ChoiceLexicon): 'yes' | 'no' 
     // "no" is checked first: "不是" must not count as "是".
     if (lex.no.has(cand)) return 'no';
     if (lex.yes.has(cand)) return 'yes';
+  }
+  return undefined;
+}
+
+/** A cue must be at least this share of a short answer ("没解决我的问题": 没解决 is 3 of 7). */
+export const FEEDBACK_MIN_CUE_SHARE = 0.4;
+// Not 还: "还有呢" asks for more, it does not say "有".
+const LEADING_SOFTENERS = /^(?:算是|还算|感觉|觉得|我觉得|确实|真的|挺|很|太|非常|特别|嗯|哦)+/;
+
+/** "helpful" / "unhelpful" for "这个回答有帮助吗？", or undefined (then it may be a new question). */
+export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
+  const f = lex.feedback;
+  const whole = normalizeForMatch(input);
+  if (!whole || whole.length > f.maxChars) return undefined;
+  const first = normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
+  const forms = new Set<string>();
+  for (const c of [whole, first]) {
+    if (!c) continue;
+    const soft = c.replace(TRAILING_SOFTENERS, '');
+    for (const x of [c, soft, c.replace(LEADING_SOFTENERS, ''), soft.replace(LEADING_SOFTENERS, '')]) if (x) forms.add(x);
+  }
+  for (const x of forms) {
+    if (f.unhelpful.has(x)) return 'unhelpful';
+    if (f.helpful.has(x)) return 'helpful';
+  }
+  const yn = recognizeYesNo(input, lex);
+  // Plain yes/no words answer the question too, except bare acknowledgements ("好的" says "got it").
+  if (yn === 'no') return 'unhelpful';
+  for (const { cue, helpful } of f.cues) {
+    if (whole.includes(cue) && cue.length / whole.length >= FEEDBACK_MIN_CUE_SHARE) return helpful ? 'helpful' : 'unhelpful';
   }
   return undefined;
 }
@@ -164,10 +217,16 @@ export function recognizeChoice(
   if (num !== undefined) return num <= options.length ? hit(num - 1, 'number') : undefined;
 
   // 2. exact option text, value or synonym
-  const terms = options.map((o) => [o.label, ...(o.synonyms ?? [])].map(normalizeForMatch).filter(Boolean));
+  const terms = options.map((o) => [o.label, ...(o.synonyms ?? [])].map((t) => normalizeForMatch(t)).filter(Boolean));
   for (let i = 0; i < options.length; i++) if (terms[i]!.includes(n)) return hit(i, 'exact');
 
-  // 3. yes / no
+  // 3. yes / no, and helpful / unhelpful
+  const helpfulIdx = options.findIndex((o) => o.value === 'helpful');
+  const unhelpfulIdx = options.findIndex((o) => o.value === 'unhelpful');
+  if (helpfulIdx >= 0 && unhelpfulIdx >= 0) {
+    const fb = recognizeFeedback(input, lex);
+    if (fb) return hit(fb === 'helpful' ? helpfulIdx : unhelpfulIdx, 'feedback');
+  }
   const yesIdx = options.findIndex((o) => o.value === 'yes');
   const noIdx = options.findIndex((o) => o.value === 'no');
   if (yesIdx >= 0 || noIdx >= 0) {

@@ -7,23 +7,27 @@
  *   3. language switch ("English", "中文", or the channel's locale when the citizen has not chosen)
  *   4. a district named anywhere is remembered for routes
  *   5. commands understood anywhere: reset, greeting, menu, help, back, human (→ handoff flow),
- *      thanks
+ *      and the courtesies thanks / acknowledge / smalltalk ("谢谢", "好的", "哈哈"): a short reply,
+ *      then the open question again or the menu — unless the open question takes the message as
+ *      its answer ("好的" to "要转人工吗？", "有" to "这个回答有帮助吗？")
  *   6. the open flow gets the message; with none open, a flow trigger or the answer flow (search)
- * State: the flow lives in ConversationState (dialog stack), the profile (locale, district) in
- * UserState. The caller (bot.ts) saves both after the turn.
+ * State: the flow lives in ConversationState (dialog stack), with the conversation's current
+ * entry/topic beside it (TalkContext: follow-ups are read against it); the profile (locale,
+ * district) in UserState. The caller (bot.ts) saves both after the turn.
  */
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type { Locale } from '../content/schema';
 import { DEFAULT_LOCALE, isLocale, localeFromTag } from '../i18n/locale';
-import { matchCommand, matchLanguageSwitch } from './commands';
+import { isSkip, recognizeChoice } from './choice';
+import { type Command, matchCommand, matchLanguageSwitch } from './commands';
 import { onlyNamesDistrict } from './district';
 import { alertView } from './alert';
 import { detectEmergency } from './emergency';
 import type { StepDef } from './flow-schema';
 import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS } from './ids';
 import { FLOW_DIALOG_ID, FlowDialog, type FlowStart, replyActivity, TURN_SCOPE, type TurnScope } from './interpreter';
-import type { EngineServices, FlowState, Profile } from './runtime';
+import type { EngineServices, FlowState, Profile, TalkContext } from './runtime';
 import { normalizeForMatch, sanitizeInput } from './text';
 
 export interface DialogEngineDeps extends EngineServices {
@@ -34,12 +38,14 @@ export interface DialogEngineDeps extends EngineServices {
 export class DialogEngine {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<Profile>;
+  private readonly talk: StatePropertyAccessor<TalkContext>;
   private readonly dialogs: DialogSet;
   private readonly flowDialog = new FlowDialog();
 
   constructor(private readonly deps: DialogEngineDeps) {
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.profile = deps.userState.createProperty<Profile>('profile');
+    this.talk = deps.conversationState.createProperty<TalkContext>('talkContext');
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(this.flowDialog);
   }
@@ -73,6 +79,7 @@ export class DialogEngine {
       locale,
       text,
       turn: { channelId: context.activity.channelId ?? 'unknown', conversationId: context.activity.conversation?.id ?? 'unknown', reference },
+      talk: await this.talk.get(context, {}),
       routeQuestion: (t) => this.routeQuestion(t),
     };
     context.turnState.set(TURN_SCOPE, scope);
@@ -98,6 +105,36 @@ export class DialogEngine {
   private currentStep(dc: DialogContext): StepDef | undefined {
     const st = dc.activeDialog?.state as FlowState | undefined;
     return st ? this.deps.flows.flows.get(st.flow)?.steps.get(st.step) : undefined;
+  }
+
+  /** After an aside (help, a district, thanks): the open question again, or the menu when none is open. */
+  private async resume(dc: DialogContext, opts: { menuAfterAnswer?: boolean } = {}): Promise<void> {
+    const step = this.currentStep(dc);
+    if (dc.activeDialog && step && !(opts.menuAfterAnswer && step.kind === 'answer')) {
+      await dc.repromptDialog();
+      return;
+    }
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+  }
+
+  /** The open question understands the message as its answer ("好的" to a yes/no question). */
+  private openStepTakes(dc: DialogContext, text: string): boolean {
+    const st = dc.activeDialog?.state as FlowState | undefined;
+    const step = this.currentStep(dc);
+    if (!st || !step) return false;
+    const lex = this.deps.flows.choices;
+    if (step.kind === 'choice' || step.kind === 'answer') {
+      return !!recognizeChoice(text, st.shown, lex, { freeText: step.kind === 'answer' || step.otherwise === 'question' });
+    }
+    return step.kind === 'ask' && step.optional && isSkip(text, lex);
+  }
+
+  /** Thanks, "好的", "哈哈": a short reply, then the open question again or the menu. */
+  private async courtesy(dc: DialogContext, scope: TurnScope, command: Extract<Command, 'thanks' | 'acknowledge' | 'smalltalk'>): Promise<void> {
+    const template = { thanks: CODE_TEMPLATES.welcome, acknowledge: CODE_TEMPLATES.acknowledged, smalltalk: CODE_TEMPLATES.smallTalk }[command];
+    await this.send(dc.context, scope, this.render(scope, template));
+    await this.resume(dc, { menuAfterAnswer: true });
   }
 
   /** A new member joined (web chat opened, WeChat follow): the welcome flow. */
@@ -145,8 +182,7 @@ export class DialogEngine {
       scope.locale = lang;
       scope.turn.reference.locale = lang;
       await this.send(context, scope, this.render(scope, CODE_TEMPLATES.languageSwitched));
-      if (dc.activeDialog) await dc.repromptDialog();
-      else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+      await this.resume(dc);
       return;
     }
 
@@ -158,8 +194,7 @@ export class DialogEngine {
       const asked = step?.kind === 'answer' || (step?.kind === 'ask' && step.validate === 'district');
       if (!asked && onlyNamesDistrict(text, district)) {
         await this.send(context, scope, this.render(scope, CODE_TEMPLATES.districtNoted));
-        if (dc.activeDialog) await dc.repromptDialog();
-        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        await this.resume(dc);
         return;
       }
     }
@@ -168,6 +203,8 @@ export class DialogEngine {
     switch (command) {
       case 'reset':
       case 'greeting':
+        delete scope.talk.entry;
+        delete scope.talk.topic;
         await dc.cancelAllDialogs();
         await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
         return;
@@ -177,14 +214,12 @@ export class DialogEngine {
         return;
       case 'help':
         await this.send(context, scope, this.render(scope, CODE_TEMPLATES.help));
-        if (dc.activeDialog) await dc.repromptDialog();
-        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        await this.resume(dc);
         return;
       case 'back':
         if (dc.activeDialog && (await this.flowDialog.back(dc))) return;
         await this.send(context, scope, flows.translator.t(scope.locale, CODE_KEYS.backNothing));
-        if (dc.activeDialog) await dc.repromptDialog();
-        else await dc.beginDialog(FLOW_DIALOG_ID, CORE_STEPS.welcomeMenu satisfies FlowStart);
+        await this.resume(dc);
         return;
       case 'human': {
         const open = dc.activeDialog?.state as FlowState | undefined;
@@ -196,12 +231,12 @@ export class DialogEngine {
         } satisfies FlowStart);
         return;
       }
-      case 'thanks': {
-        await this.send(context, scope, this.render(scope, CODE_TEMPLATES.welcome));
-        const step = this.currentStep(dc);
-        if (step && step.kind !== 'answer') await dc.repromptDialog();
+      case 'thanks':
+      case 'acknowledge':
+      case 'smalltalk':
+        if (this.openStepTakes(dc, text)) break;
+        await this.courtesy(dc, scope, command);
         return;
-      }
       default:
         break;
     }

@@ -107,6 +107,8 @@ const askStep = z
     optional: z.boolean().default(false),
     maxLength: z.number().int().min(1).max(2000).default(200),
     next: name.optional(),
+    /** An answer that fails the check but asks something ("他不肯赔呢"): ask again, or treat it as a new question. */
+    otherwise: z.enum(['retry', 'question']).default('retry'),
   })
   .strict();
 

@@ -37,6 +37,10 @@ export const SLOTS = {
   entry: asSlot('entry'),
   candidates: asSlot('candidates'),
   misses: asSlot('misses'),
+  /** The search's reason (strong, weak, ambiguous, no-match, empty, topic): flows branch on it. */
+  verdict: asSlot('verdict'),
+  /** True when the question was read as a follow-up of the entry on screen (or stayed in its topic). */
+  followup: asSlot('followup'),
   emergency: asSlot('emergency'),
   /** Numbers to call in an emergency ("110" first). */
   calls: asSlot('calls'),
@@ -63,6 +67,10 @@ export const CODE_TEMPLATES = {
   gaveUp: asTemplate('gave-up'),
   districtNoted: asTemplate('district-noted'),
   welcome: asTemplate('you-are-welcome'),
+  acknowledged: asTemplate('acknowledged'),
+  smallTalk: asTemplate('small-talk'),
+  /** A choice answered with a number it does not have, or not understood where no retry text is given. */
+  choiceRetry: asTemplate('choice-retry'),
 } as const;
 
 export const CODE_KEYS = {

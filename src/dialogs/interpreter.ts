@@ -18,7 +18,7 @@ import type { Locale } from '../content/schema';
 import { alertView } from './alert';
 import type { StepDef } from './flow-schema';
 import { CORE_FLOWS, type FlowId, PROFILE_SLOTS, SLOTS, type SlotName, type StepId } from './ids';
-import type { EngineServices, FlowState, Profile, Reply, SlotValue, StepContext, StepOutcome, TurnInfo } from './runtime';
+import type { EngineServices, FlowState, Profile, Reply, SlotValue, StepContext, StepOutcome, TalkContext, TurnInfo } from './runtime';
 import { FlowRuntimeError } from './runtime';
 import { handlerFor } from './steps';
 import { chatSafe } from './text';
@@ -41,6 +41,8 @@ export interface TurnScope {
   profile: Profile;
   locale: Locale;
   turn: TurnInfo;
+  /** The conversation's current entry/topic (ConversationState), read and updated by steps. */
+  talk: TalkContext;
   text: string;
   /** Where a free-text question goes: a flow whose trigger it contains, else the answer flow. */
   routeQuestion(text: string): FlowStart;
@@ -93,6 +95,7 @@ function stepContext(context: TurnContext, scope: TurnScope, state: FlowState): 
     profile: scope.profile,
     state,
     turn: scope.turn,
+    talk: scope.talk,
     async send(reply) {
       await context.sendActivity(replyActivity(reply, scope.locale));
     },

@@ -1,6 +1,6 @@
 /**
  * Reads and validates everything in dialogs/: flows (*.yaml), templates/<locale>/*.hbs,
- * locales/<lng>/*.json and lexicon/*.yaml (choices, commands, emergency signals, routes).
+ * locales/<lng>/*.json and lexicon/*.yaml (choices, commands, context, emergency signals, routes).
  *
  *   checkDialogs(dir, kb)  every issue found (errors and warnings, each with file and step/field)
  *   loadFlows(dir, kb)     the loaded flows, or a DialogValidationError listing all errors
@@ -21,6 +21,7 @@ import { loadLocales, type Translator } from '../i18n/i18n';
 import { loadTemplates, type TemplateSet } from '../i18n/templates';
 import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from './choice';
 import { buildCommandLexicon, type CommandLexicon, commandsFileSchema } from './commands';
+import { buildContextLexicon, type ContextLexicon, contextFileSchema } from './context';
 import { compileEmergencyRules, type EmergencyRules, emergencyFileSchema } from './emergency';
 import { type FlowFile, flowFileSchema, INPUT_KINDS, type StepDef } from './flow-schema';
 import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId, SLOTS, type StepId } from './ids';
@@ -56,6 +57,8 @@ export interface LoadedFlows {
   translator: Translator;
   choices: ChoiceLexicon;
   commands: CommandLexicon;
+  /** How short follow-ups are read against the answer on screen. */
+  context: ContextLexicon;
   emergency: EmergencyRules;
   routes: RoutesFile;
   /** Normalised trigger phrases → flow, longest first. */
@@ -114,6 +117,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
   // Lexicon files.
   const choicesFile = parseWith(choiceLexiconFileSchema, readYaml(dir, 'lexicon/choices.yaml', issues), 'lexicon/choices.yaml', issues);
   const commandsFile = parseWith(commandsFileSchema, readYaml(dir, 'lexicon/commands.yaml', issues), 'lexicon/commands.yaml', issues);
+  const contextFile = parseWith(contextFileSchema, readYaml(dir, 'lexicon/context.yaml', issues), 'lexicon/context.yaml', issues);
   const emergencyFile = parseWith(emergencyFileSchema, readYaml(dir, 'lexicon/emergency.yaml', issues), 'lexicon/emergency.yaml', issues);
   const routes = parseWith(routesFileSchema, readYaml(dir, 'lexicon/routes.yaml', issues), 'lexicon/routes.yaml', issues);
   let emergency: EmergencyRules | undefined;
@@ -292,7 +296,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
     if (!usedTemplates.has(name)) issues.push({ severity: 'warning', file: `templates/*/${name}.hbs`, field: '', message: `template "${name}" is not used by any flow` });
   }
 
-  if (issues.some((i) => i.severity === 'error') || !choicesFile || !commandsFile || !emergency || !routes) return { issues };
+  if (issues.some((i) => i.severity === 'error') || !choicesFile || !commandsFile || !contextFile || !emergency || !routes) return { issues };
 
   const flows = new Map<FlowId, Flow>();
   for (const { file, flow } of parsed) {
@@ -315,6 +319,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
       translator,
       choices: buildChoiceLexicon(choicesFile),
       commands: buildCommandLexicon(commandsFile),
+      context: buildContextLexicon(contextFile),
       emergency,
       routes,
       triggers: triggers.sort((a, b) => b.phrase.length - a.phrase.length),

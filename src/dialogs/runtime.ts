@@ -39,6 +39,16 @@ export interface FlowState {
   shown: ShownOption[];
 }
 
+/**
+ * What the conversation is about, kept across turns and flows (ConversationState, not a flow's
+ * slots, which a new question replaces): the entry last answered and its topic. Short follow-ups
+ * ("那要带什么材料") are read against it (context.ts); reset and greeting clear it.
+ */
+export interface TalkContext {
+  entry?: string;
+  topic?: string;
+}
+
 export interface Profile {
   locale?: Locale;
   /** The citizen chose the language themself; the channel's locale no longer overrides it. */
@@ -80,6 +90,8 @@ export interface StepContext {
   readonly profile: Profile;
   readonly state: FlowState;
   readonly turn: TurnInfo;
+  /** The conversation's current entry and topic; steps update it when they answer. */
+  readonly talk: TalkContext;
   send(reply: Reply): Promise<void>;
   /** Renders a template (in the citizen's locale unless given) with the common context plus `extra`. */
   render(template: TemplateName | string, extra?: Record<string, unknown>, locale?: Locale): string;

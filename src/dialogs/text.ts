@@ -58,9 +58,36 @@ export function forSearch(text: string): string {
 const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\s]/gu;
 const EMOJI = /\p{Extended_Pictographic}|\u20E3|\uFE0F/gu;
 
-/** NFKC (full-width digits and letters become ASCII), lower case, no spaces, punctuation or emoji. */
-export function normalizeForMatch(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(EMOJI, '').replace(PUNCT_OR_SYMBOL, '');
+// Pictographs themselves, without the joiners, variation selectors and skin tones around them.
+const EMOJI_DECORATION = /\u200D|\uFE0F|\u20E3|[\u{1F3FB}-\u{1F3FF}]/gu;
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+const PUNCT_OR_SYMBOL_ONE = /[\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\s]/u;
+// A unit of one to four characters said twice or more in a row ("谢谢谢谢", "哈哈哈", "👍👍").
+const REPEATED = /(.{1,4}?)\1+/gu;
+
+export interface MatchOptions {
+  /** Keep pictographs ("👍", "🙏") as characters instead of dropping them: a gesture alone means something. */
+  keepEmoji?: boolean;
+  /**
+   * Say every repeated unit once: "谢谢谢谢谢谢" and "谢谢" → "谢", "哈哈哈哈" → "哈", "👍👍👍" → "👍".
+   * Compare a collapsed message only with collapsed phrases (both sides the same way).
+   */
+  collapseRepeats?: boolean;
+}
+
+/**
+ * NFKC (full-width digits and letters become ASCII), lower case, no spaces, punctuation or emoji.
+ * The options keep pictographs and collapse repetitions, for matching short replies ("好的👌", "嗯嗯嗯").
+ */
+export function normalizeForMatch(text: string, opts: MatchOptions = {}): string {
+  let n = text.normalize('NFKC').toLowerCase();
+  if (opts.keepEmoji) {
+    n = Array.from(n.replace(EMOJI_DECORATION, ''))
+      .filter((c) => PICTOGRAPH.test(c) || !PUNCT_OR_SYMBOL_ONE.test(c))
+      .join('');
+  } else n = n.replace(EMOJI, '').replace(PUNCT_OR_SYMBOL, '');
+  if (opts.collapseRepeats) n = n.replace(REPEATED, '$1');
+  return n;
 }
 
 /** Like normalizeForMatch but keeps single spaces between Latin words ("speak english"). */

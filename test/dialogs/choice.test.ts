@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChoiceCandidate, isSkip, parseNumber, recognizeChoice, recognizeYesNo } from '../../src/dialogs/choice';
+import { type ChoiceCandidate, isSkip, parseNumber, recognizeChoice, recognizeFeedback, recognizeYesNo } from '../../src/dialogs/choice';
 import { choiceLexicon } from './lexicon';
 
 const lex = choiceLexicon();
@@ -177,5 +177,39 @@ describe('choice recognition where the citizen may also ask a question (menus, f
 
   it('reads the same questions as options where only options are possible', () => {
     assert.equal(value('去办事被刁难怎么办', MENU), 'gov');
+  });
+});
+
+describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () => {
+  const FEEDBACK: ChoiceCandidate[] = [
+    { value: 'labor-arbitration', label: '劳动仲裁怎么申请' },
+    { value: 'helpful', label: '有帮助' },
+    { value: 'unhelpful', label: '没帮助' },
+  ];
+  const cases: [string, 'helpful' | 'unhelpful' | undefined][] = [
+    ['有', 'helpful'],
+    ['有用', 'helpful'],
+    ['挺好的', 'helpful'],
+    ['非常有帮助！', 'helpful'],
+    ['有的，谢谢', 'helpful'],
+    ['明白了', 'helpful'],
+    ['没有', 'unhelpful'],
+    ['没用', 'unhelpful'],
+    ['看不懂', 'unhelpful'],
+    ['不是我想问的', 'unhelpful'],
+    ['没有帮助', 'unhelpful'],
+    ['写得太复杂', 'unhelpful'],
+    ['不是', 'unhelpful'],
+    ['好的', undefined],
+    ['嗯', undefined],
+    ['还有呢', undefined],
+    ['老板不给钱我不知道怎么办', undefined],
+    ['有用吗这个东西到底怎么申请才行', undefined],
+  ];
+  for (const [text, want] of cases) it(`"${text}" → ${want ?? 'not feedback'}`, () => assert.equal(recognizeFeedback(text, lex), want));
+  it('is read only where the options are helpful/unhelpful', () => {
+    assert.equal(recognizeChoice('有用', FEEDBACK, lex, { freeText: true })?.value, 'helpful');
+    assert.equal(recognizeChoice('看不懂', FEEDBACK, lex, { freeText: true })?.value, 'unhelpful');
+    assert.equal(recognizeChoice('有用', YES_NO, lex), undefined);
   });
 });

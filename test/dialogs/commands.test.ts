@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { matchCommand, matchLanguageSwitch } from '../../src/dialogs/commands';
+import { composedOf, matchCommand, matchLanguageSwitch } from '../../src/dialogs/commands';
 import { commandLexicon } from './lexicon';
 
 const lex = commandLexicon();
@@ -62,5 +62,44 @@ describe('thanks', () => {
     assert.equal(matchCommand('谢谢', lex), 'thanks');
     assert.equal(matchCommand('Thank you!', lex), 'thanks');
     assert.equal(matchCommand('谢谢，那工伤怎么认定', lex), undefined);
+  });
+});
+
+describe('courtesies: thanks, acknowledgements, small talk', () => {
+  const cases: [string, string][] = [
+    ['好的', 'acknowledge'],
+    ['嗯嗯嗯', 'acknowledge'],
+    ['知道了', 'acknowledge'],
+    ['收到', 'acknowledge'],
+    ['行吧', 'acknowledge'],
+    ['我再想想', 'acknowledge'],
+    ['ok', 'acknowledge'],
+    ['OK!', 'acknowledge'],
+    ['👍', 'acknowledge'],
+    ['👍👍👍', 'acknowledge'],
+    ['👍🏻', 'acknowledge'],
+    ['好的👌', 'acknowledge'],
+    ['谢谢谢谢谢谢', 'thanks'],
+    ['好的，谢谢', 'thanks'],
+    ['谢谢啦你真好', 'thanks'],
+    ['知道了，谢谢您', 'thanks'],
+    ['🙏', 'thanks'],
+    ['哈哈哈', 'smalltalk'],
+    ['讲个笑话', 'smalltalk'],
+    ['😀', 'smalltalk'],
+    ['？？？', 'smalltalk'],
+    ['早上好', 'greeting'],
+    ['你会干啥', 'help'],
+  ];
+  for (const [text, cmd] of cases) it(`"${text}" → ${cmd}`, () => assert.equal(matchCommand(text, lex), cmd));
+
+  const questions = ['好的那离婚怎么办', '谢谢，我想问工伤怎么认定', '我知道了但是老板还是不给钱', '可以申请法律援助吗', '好人好事有奖励吗', '笑话我残疾算侮辱吗'];
+  for (const q of questions) it(`"${q}" is a question, not a courtesy`, () => assert.equal(matchCommand(q, lex), undefined));
+
+  it('a message made of pieces is the earliest command among them', () => {
+    assert.equal(composedOf('明白啦谢谢', lex), 'thanks');
+    assert.equal(composedOf('好无聊啊', lex), 'smalltalk');
+    assert.equal(composedOf('啊啊', lex), undefined, 'glue alone is nothing');
+    assert.equal(composedOf('好的离婚', lex), undefined);
   });
 });

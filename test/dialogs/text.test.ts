@@ -26,6 +26,14 @@ describe('input hygiene', () => {
   it('normalizeForMatch: full-width digits, case, punctuation, emoji', () => {
     assert.equal(normalizeForMatch('第２个！😀 OK'), '第2个ok');
   });
+  it('normalizeForMatch can keep pictographs (without skin tones or variation selectors) and collapse repeats', () => {
+    assert.equal(normalizeForMatch('好的👌！', { keepEmoji: true }), '好的👌');
+    assert.equal(normalizeForMatch('👍🏻👍', { keepEmoji: true, collapseRepeats: true }), '👍');
+    assert.equal(normalizeForMatch('✌️', { keepEmoji: true }), '✌');
+    assert.equal(normalizeForMatch('谢谢谢谢谢谢', { collapseRepeats: true }), normalizeForMatch('谢谢', { collapseRepeats: true }));
+    assert.equal(normalizeForMatch('哈哈哈哈', { collapseRepeats: true }), '哈');
+    assert.equal(normalizeForMatch('谢谢谢谢'), '谢谢谢谢', 'no option, no change');
+  });
   it('chatSafe neutralises Markdown links, HTML and line breaks in echoed text', () => {
     const s = chatSafe('[点这里](http://evil.example)\n<script>**x**');
     assert.ok(!s.includes('['));

@@ -1,9 +1,11 @@
 /**
  * answer: show the knowledge entry in the `entry` slot — title, summary, body, "依据：" source line,
  * route (hotline, or the verified office of the citizen's district), a disclaimer — with the
- * entry's follow-ups as buttons and "这个回答有帮助吗？" (有帮助/没帮助). Then it waits:
+ * entry's follow-ups as buttons and "这个回答有帮助吗？" (有帮助/没帮助). The entry becomes the
+ * conversation's current entry (ctx.talk), against which short follow-ups are read. Then it waits:
  *   a follow-up (number, title, paraphrase) → that entry is answered the same way
- *   有帮助 / 没帮助 → recorded for editors (FeedbackSink), then `helpful` / `unhelpful`
+ *   有帮助 / 没帮助, also typed ("有用", "看不懂", "不是我想问的": choice.ts) → recorded for editors
+ *   (FeedbackSink), then `helpful` / `unhelpful`
  *   展开全文 / 详细步骤 (after the follow-ups) → the entry's whole text (template answer-full); the
  *   same buttons stay, without that one
  *   just a district name ("我在铜山") → the route is shown again for that district
@@ -51,6 +53,8 @@ export const answer: StepHandler<'answer'> = {
       return { type: 'end' };
     }
     ctx.state.retries = 0;
+    ctx.talk.entry = entry.id;
+    ctx.talk.topic = entry.topic;
     const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
     const shown: ShownOption[] = [
       ...view.followups.map((f) => ({ value: f.id, label: f.title, synonyms: [], source: 'entry' as const })),

@@ -6,7 +6,10 @@
  *   phone     a mainland mobile (11 digits, 1[3-9]…) or a landline with area code
  * `optional: true` accepts "跳过/不用了/不知道" and leaves the slot empty. `skipIf` skips the
  * question when the answer is already known (the district asked once, remembered).
+ * `otherwise: question`: an answer that fails the check but asks something (a question word or
+ * mark, lexicon/context.yaml: "他不肯赔呢" when the district was asked) is a new question.
  */
+import { looksLikeQuestion } from '../context';
 import { isSkip } from '../choice';
 import type { StepOf } from '../flow-schema';
 import { CODE_KEYS } from '../ids';
@@ -60,6 +63,7 @@ export const ask: StepHandler<'ask'> = {
     else if (step.validate === 'phone') value = parsePhone(text);
     else value = cut(text.trim(), step.maxLength) || undefined;
     if (value === undefined) {
+      if (step.otherwise === 'question' && looksLikeQuestion(text, ctx.services.flows.context)) return { type: 'question', text };
       return retryOrFail(step, ctx, () => ({ text: ctx.render(step.retry ?? step.prompt, { retry: true }), suggestions: suggestions(step, ctx) }));
     }
     ctx.setSlot(step.slot, value);

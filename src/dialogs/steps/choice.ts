@@ -3,11 +3,12 @@
  * paraphrase or 是/不是 (choice.ts). Options with `when` are offered only when it holds;
  * `dynamic: candidates` lists the search's closest entries first (picked → `entry` slot, onPick).
  * An answer that matches nothing is asked again (otherwise: retry) or treated as a new question
- * (otherwise: question) — the menu and follow-up prompts never trap a citizen.
+ * (otherwise: question) — the menu and follow-up prompts never trap a citizen. A number the
+ * prompt does not have ("5" of three) is asked again either way: it is a pick, not a question.
  */
-import { recognizeChoice } from '../choice';
+import { parseNumber, recognizeChoice } from '../choice';
 import type { StepOf } from '../flow-schema';
-import { SLOTS, type StepId } from '../ids';
+import { CODE_TEMPLATES, SLOTS, type StepId } from '../ids';
 import { evalCondition, parseFlowRef, type ShownOption, type StepContext, type StepHandler, type StepOutcome } from '../runtime';
 import { retryOrFail } from './common';
 
@@ -73,6 +74,10 @@ export const choice: StepHandler<'choice'> = {
     const lex = ctx.services.flows.choices;
     const m = recognizeChoice(text, ctx.state.shown, lex, { freeText: step.otherwise === 'question' });
     if (m) return pick(step, ctx, ctx.state.shown[m.index]!);
+    const n = parseNumber(text, lex, ctx.state.shown.length);
+    if (n !== undefined && n > ctx.state.shown.length) {
+      return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? CODE_TEMPLATES.choiceRetry, true));
+    }
     if (step.otherwise === 'question') return { type: 'question', text };
     return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? step.prompt, true));
   },
@@ -80,7 +85,7 @@ export const choice: StepHandler<'choice'> = {
     steps: [...step.options.flatMap((o) => (o.next ? [o.next] : [])), ...(step.onPick ? [step.onPick] : []), ...(step.onFail ? [step.onFail] : [])],
     flows: step.options.flatMap((o) => (o.goto ? [o.goto] : [])),
     skippable: !!step.skipIf,
-    templates: [step.prompt, ...(step.retry ? [step.retry] : [])],
+    templates: [step.prompt, step.retry ?? CODE_TEMPLATES.choiceRetry],
     keys: step.options.map((o) => o.label),
   }),
 };

@@ -2,14 +2,25 @@
  * search: look the question (slot `query`) up in the knowledge base.
  *   confident → the best entry goes into `entry`; if a flow claims the entry's topic (flow file
  *               `topics:`), continue there instead (e.g. mediation, government affairs)
- *   unsure    → the closest entries go into `candidates` (for a "您想问的是：" choice)
- *   none      → nothing close enough
+ *   unsure    → the closest entries go into `candidates` (for a "您想问的是：" choice); also when
+ *               search narrows to one topic (reason "topic": one tap among its entries)
+ *   none      → nothing close enough; slot `verdict` says why (no-match / empty: not something
+ *               the knowledge base covers, so the flow can say what the bot does cover)
+ * A short follow-up is read against the conversation's current entry and topic (context.ts):
+ * "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the entry's follow-ups
+ * (search option `within`) when that reading is the better one. A bare follow-up the topic has
+ * nothing close for ("还有呢", "要多长时间") is narrowed to the topic: the topic's entries ranked for
+ * the message with the topic's title in front (the words the citizen left out), without the entry
+ * already on screen, then the entry's follow-ups — one tap among them, never an entry elsewhere.
+ * Slot `followup` is true when the answer stays in the topic on screen.
  * Every not-confident search is recorded for editors (UnansweredSink, masked text) and counts a
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
  */
 import type { Locale } from '../../content/schema';
+import type { SearchResult } from '../../search/types';
+import { chooseReading, followupCue } from '../context';
 import { SLOTS, type StepId } from '../ids';
-import type { StepHandler } from '../runtime';
+import type { StepContext, StepHandler } from '../runtime';
 import { forSearch } from '../text';
 
 /** A candidate is offered only if search says it resembles the question and it is this close to the best. */
@@ -23,32 +34,70 @@ export function searchLocale(text: string, locale: Locale): Locale {
   return /[a-z]/i.test(text) ? 'en' : locale;
 }
 
+interface Read {
+  result: SearchResult;
+  /** The answer stays in the topic on screen. */
+  followup: boolean;
+  /** "还有呢": nothing close in the topic, the entry's follow-ups are the options. */
+  offer?: string[];
+}
+
+/** The message searched alone, or read as a follow-up of the conversation's current entry. */
+function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
+  const search = ctx.services.search;
+  const alone = search.search(q, { top: 5, locale });
+  const { entry, topic } = ctx.talk;
+  if (!topic) return { result: alone, followup: false };
+  const cue = followupCue(q, ctx.services.flows.context);
+  if (cue === 'none') return { result: alone, followup: alone.confident && alone.results[0]?.topic === topic };
+  const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
+  const within = search.search(q, { top: 5, locale, within: { topics: [topic], ids: followups } });
+  const reading = chooseReading(cue, alone, within, topic);
+  if (reading === 'narrow') {
+    const title = ctx.services.kb.topic(topic)?.title ?? '';
+    const ranked = search.search(`${title} ${q}`, { top: 5, locale, within: { topics: [topic], ids: followups } }).results.map((h) => h.id);
+    const offer = [...new Set([...ranked, ...followups])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
+    if (offer.length) return { result: within, followup: true, offer };
+  }
+  const result = reading === 'within' ? within : alone;
+  return { result, followup: reading === 'within' || (alone.confident && alone.results[0]?.topic === topic) };
+}
+
 export const search: StepHandler<'search'> = {
   kind: 'search',
   async enter(step, ctx) {
     const raw = ctx.getSlot(step.query);
     const q = forSearch(typeof raw === 'string' ? raw : '');
     const locale = searchLocale(q, ctx.locale);
-    const r = ctx.services.search.search(q, { top: 5, locale });
+    const { result: r, followup, offer } = readInContext(ctx, q, locale);
     const best = r.results[0];
-    if (r.confident && best) {
+    // Search may say it is sure of the topic only ("topic"): one tap among that topic's entries.
+    const topicOnly = (r.reason as string) === 'topic';
+    ctx.setSlot(SLOTS.verdict, r.reason);
+    ctx.setSlot(SLOTS.followup, followup || undefined);
+    if (r.confident && best && !topicOnly) {
       ctx.setSlot(SLOTS.entry, best.id);
       ctx.setSlot(SLOTS.candidates, undefined);
       ctx.setSlot(SLOTS.misses, undefined);
+      ctx.talk.entry = best.id;
+      ctx.talk.topic = best.topic;
       const flow = ctx.services.flows.topicFlows.get(best.topic);
       if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
       return { type: 'next', step: step.confident as StepId };
     }
-    const misses = Number(ctx.getSlot(SLOTS.misses) ?? 0) + 1;
-    ctx.setSlot(SLOTS.misses, misses);
+    if (offer) {
+      ctx.setSlot(SLOTS.candidates, offer.slice(0, MAX_CANDIDATES));
+      return { type: 'next', step: step.unsure as StepId };
+    }
     const top = best?.score ?? 0;
     const seen = new Set<string>();
     const candidates = r.results
-      .filter((h) => h.resembles && h.score >= top * CANDIDATE_MIN_SHARE)
+      .filter((h) => (topicOnly ? h.topic === best?.topic : h.resembles && h.score >= top * CANDIDATE_MIN_SHARE))
       .filter((h) => !seen.has(h.id) && seen.add(h.id))
       .slice(0, MAX_CANDIDATES)
       .map((h) => h.id);
     ctx.setSlot(SLOTS.candidates, candidates);
+    if (!topicOnly || !candidates.length) ctx.setSlot(SLOTS.misses, Number(ctx.getSlot(SLOTS.misses) ?? 0) + 1);
     if (q) {
       try {
         await ctx.services.sinks.unanswered.record({

@@ -1,0 +1,116 @@
+/**
+ * Reading a short message against the answer on screen (dialogs/lexicon/context.yaml). After
+ * "劳动仲裁怎么申请", "那要带什么材料" means the arbitration materials, not the notary's: citizens
+ * leave out what they just read about. Two questions, both from data:
+ *   followupCue(text)  is the message shaped like a follow-up?
+ *     bare    short and made only of the words follow-ups are made of (question words, 材料/多久/
+ *             要钱, pronouns), after a lead word such as 那/还有 or without: "要多长时间", "还有呢"
+ *     strong  the same with a character or two of its own ("能补交吗", after a lead "那离婚呢")
+ *     weak    short, but it names something of its own ("外地人也行吗")
+ *     none    long enough to stand alone
+ *   chooseReading(cue, alone, within, topic)  what to act on:
+ *     alone   the message searched alone (a confident answer in another topic wins over a weak cue:
+ *             a new question)
+ *     within  the message searched among the current topic's entries and the entry's follow-ups:
+ *             for a bare or strong cue whenever the topic has a confident answer or close
+ *             candidates (one tap among them), for a weak cue only when it is not confident alone
+ *     narrow  a bare follow-up the topic has nothing close for: a hit elsewhere matched only its
+ *             generic words, so offer the entry's follow-ups instead of a wrong topic or "not covered"
+ * Contract: pure; never throws; the search results are given, this module does not search.
+ */
+import { z } from 'zod';
+import type { SearchResult } from '../search/types';
+import { normalizeForMatch } from './text';
+
+const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
+
+export const contextFileSchema = z
+  .object({
+    /** Longer messages (normalised characters) stand alone. */
+    max_chars: z.number().int().min(2).max(40),
+    /** How follow-ups start: 那, 那么, 还有, 另外. */
+    leads: words,
+    /** What follow-ups are made of: question words, things asked about, pronouns, softeners. */
+    words: words.min(1),
+    /** Other characters a strong cue may hold ("能补交吗": 补交), without and with a lead word. */
+    residue_max: z.number().int().min(0).max(10),
+    lead_residue_max: z.number().int().min(0).max(10),
+    /** A message holding one of these (or "?") asks something ("他不肯赔呢", "找谁反映"). */
+    question_words: words.min(1),
+  })
+  .strict();
+export type ContextFile = z.infer<typeof contextFileSchema>;
+
+export interface ContextLexicon {
+  maxChars: number;
+  leads: string[];
+  words: Set<string>;
+  longestWord: number;
+  residueMax: number;
+  leadResidueMax: number;
+  questionWords: string[];
+}
+
+const byLengthDesc = (a: string, b: string) => b.length - a.length;
+
+export function buildContextLexicon(file: ContextFile): ContextLexicon {
+  const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
+  const ws = new Set(norm(file.words));
+  return {
+    maxChars: file.max_chars,
+    leads: norm(file.leads).sort(byLengthDesc),
+    words: ws,
+    longestWord: Math.max(1, ...[...ws].map((w) => Array.from(w).length)),
+    residueMax: file.residue_max,
+    leadResidueMax: file.lead_residue_max,
+    questionWords: norm(file.question_words),
+  };
+}
+
+/** The characters of `text` (normalised) that no word of the lexicon covers, longest words first. */
+export function uncovered(text: string, lex: ContextLexicon): string {
+  const chars = Array.from(text);
+  let out = '';
+  for (let i = 0; i < chars.length; ) {
+    let len = Math.min(lex.longestWord, chars.length - i);
+    for (; len > 0; len--) if (lex.words.has(chars.slice(i, i + len).join(''))) break;
+    if (len > 0) i += len;
+    else out += chars[i++];
+  }
+  return out;
+}
+
+export type FollowupCue = 'bare' | 'strong' | 'weak' | 'none';
+
+export function followupCue(text: string, lex: ContextLexicon): FollowupCue {
+  const n = normalizeForMatch(text);
+  const len = Array.from(n).length;
+  if (!n || len > lex.maxChars) return 'none';
+  const lead = lex.leads.find((l) => n.startsWith(l) && n.length > l.length);
+  const body = lead ? n.slice(lead.length) : n;
+  const rest = Array.from(uncovered(body, lex)).length;
+  if (rest === 0) return 'bare';
+  if (rest < Array.from(body).length && rest <= (lead ? lex.leadResidueMax : lex.residueMax)) return 'strong';
+  return 'weak';
+}
+
+/** The message asks something (a question word or a question mark), as opposed to answering. */
+export function looksLikeQuestion(text: string, lex: ContextLexicon): boolean {
+  if (/[?？]/.test(text)) return true;
+  const n = normalizeForMatch(text);
+  return lex.questionWords.some((w) => n.includes(w));
+}
+
+export type Reading = 'alone' | 'within' | 'narrow';
+
+/** Which search result a message is answered from; see the module comment. */
+export function chooseReading(cue: FollowupCue, alone: SearchResult, within: SearchResult | undefined, topic: string | undefined): Reading {
+  if (cue === 'none' || !within || !topic) return 'alone';
+  const best = alone.results[0];
+  if (alone.confident && best?.topic === topic) return 'alone';
+  const strongish = cue === 'bare' || cue === 'strong';
+  const close = within.results.some((h) => h.resembles);
+  if ((within.confident && within.results.length) || close) return strongish || !alone.confident ? 'within' : 'alone';
+  // Made of follow-up words only: a hit elsewhere matched nothing but those words.
+  return cue === 'bare' ? 'narrow' : 'alone';
+}

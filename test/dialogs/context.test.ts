@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { chooseReading, followupCue, looksLikeQuestion, uncovered } from '../../src/dialogs/context';
+import { normalizeForMatch } from '../../src/dialogs/text';
+import type { SearchHit, SearchResult } from '../../src/search/types';
+import { contextLexicon } from './lexicon';
+
+const lex = contextLexicon();
+
+const hit = (id: string, topic: string, resembles = true): SearchHit =>
+  ({ id, topic, title: id, score: 1, resembles, entry: {} as SearchHit['entry'], explain: { terms: {}, similarity: 0.5, coverage: 1, lunr: 1 } as unknown as SearchHit['explain'] });
+const result = (confident: boolean, hits: SearchHit[], reason: SearchResult['reason'] = confident ? 'strong' : 'weak'): SearchResult => ({
+  query: 'q',
+  confident,
+  reason,
+  terms: [],
+  results: hits,
+});
+
+describe('follow-ups read against the answer on screen', () => {
+  describe('the shape of a follow-up (lexicon/context.yaml)', () => {
+    const bare = ['那要带什么材料', '还有呢', '多久', '要钱吗', '在哪办', '不服怎么办', '那他不给呢', '要多少钱', '对方不同意怎么办'];
+    for (const t of bare) it(`"${t}" is a bare follow-up`, () => assert.equal(followupCue(t, lex), 'bare'));
+    it('a character of its own still makes a strong cue ("能补签吗")', () => assert.equal(followupCue('能补签吗', lex), 'strong'));
+    it('a lead word allows a word of its own ("那离婚呢"), search decides whether it stays in the topic', () => {
+      assert.equal(followupCue('那离婚呢', lex), 'strong');
+    });
+    it('a short message naming something of its own is only a weak cue', () => {
+      assert.equal(followupCue('办公证要带什么材料', lex), 'weak');
+      assert.equal(followupCue('离婚怎么办', lex), 'weak');
+    });
+    it('a long message stands alone', () => {
+      assert.equal(followupCue('老板拖欠我三个月工资一直不给怎么办', lex), 'none');
+      assert.equal(followupCue('', lex), 'none');
+    });
+    it('uncovered leaves the characters no follow-up word covers', () => {
+      assert.equal(uncovered(normalizeForMatch('办公证要带什么材料'), lex), '公证');
+      assert.equal(uncovered(normalizeForMatch('要带什么材料'), lex), '');
+    });
+    it('question words tell a question from an answer', () => {
+      assert.equal(looksLikeQuestion('他不肯赔呢', lex), true);
+      assert.equal(looksLikeQuestion('找谁反映', lex), true);
+      assert.equal(looksLikeQuestion('我在铜山', lex), false);
+      assert.equal(looksLikeQuestion('鼓楼区?', lex), true);
+    });
+  });
+
+  describe('which reading is answered', () => {
+    const topic = 'labor-arbitration';
+    const elsewhere = result(true, [hit('notary-materials', 'notary')]);
+    const inTopic = result(true, [hit('labor-arbitration-materials', topic)]);
+    const weakInTopic = result(false, [hit('labor-arbitration-steps', topic)]);
+    const nothing = result(false, [], 'no-match');
+    it('a strong cue is read in the topic even when the message alone is confident elsewhere', () => {
+      assert.equal(chooseReading('strong', elsewhere, inTopic, topic), 'within');
+    });
+    it('a weak cue loses to a confident answer in another topic: a new question', () => {
+      assert.equal(chooseReading('weak', elsewhere, inTopic, topic), 'alone');
+    });
+    it('not confident alone but confident in the topic → the topic', () => {
+      assert.equal(chooseReading('weak', nothing, inTopic, topic), 'within');
+    });
+    it('not confident anywhere, close candidates in the topic → one tap among them', () => {
+      assert.equal(chooseReading('strong', nothing, weakInTopic, topic), 'within');
+    });
+    it('no cue, no topic or nothing in the topic → the message alone', () => {
+      assert.equal(chooseReading('none', nothing, inTopic, topic), 'alone');
+      assert.equal(chooseReading('strong', elsewhere, inTopic, undefined), 'alone');
+      assert.equal(chooseReading('strong', elsewhere, nothing, topic), 'alone');
+    });
+    it('a bare follow-up the topic has nothing close for is narrowed to the topic, not answered elsewhere', () => {
+      assert.equal(chooseReading('bare', elsewhere, nothing, topic), 'narrow');
+      assert.equal(chooseReading('bare', nothing, nothing, topic), 'narrow');
+    });
+    it('a confident answer in the same topic is kept as it is', () => {
+      const same = result(true, [hit('labor-arbitration', topic)]);
+      assert.equal(chooseReading('strong', same, inTopic, topic), 'alone');
+    });
+  });
+});
