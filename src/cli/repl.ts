@@ -2,7 +2,10 @@
  * Console chat with the bot, through the same InProcessAdapter the channels use:
  *   npm run repl                       (zh-CN; STATE_STORE, KNOWLEDGE_DIR, DIALOGS_DIR from env)
  *   npm run repl -- --locale en-US     the channel locale to send
- * Buttons are shown as a numbered list; typing the number sends the button's text.
+ * Buttons are shown as a numbered list; typing the number sends the button's text. Replies are
+ * Markdown rendered for the terminal (bold, lists, links as their text). At a terminal the input
+ * line is the prompt "you> " (the terminal itself shows what was typed, so it is not echoed
+ * again); with piped input each line is written after "you> " so the transcript reads the same.
  * Commands: :new (new conversation), :quit.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +22,7 @@ import { loadFlows } from '../dialogs/loader';
 import { createLogger } from '../logger';
 import { createSearch } from '../search/engine';
 import { createRecordSinks, createStorage } from '../state';
+import { markdownForTerminal } from './terminal-markdown';
 
 export interface ReplOptions {
   adapter: InProcessAdapter;
@@ -26,10 +30,13 @@ export interface ReplOptions {
   output: Writable;
   locale?: string;
   channelId?: string;
+  /** A person at a terminal: a prompt, no echo, bold in ANSI. Default: input.isTTY. */
+  interactive?: boolean;
 }
 
 /** Runs until the input ends or ":quit". */
 export async function runRepl(o: ReplOptions): Promise<void> {
+  const interactive = o.interactive ?? !!(o.input as Readable & { isTTY?: boolean }).isTTY;
   const write = (s: string) => o.output.write(`${s}\n`);
   let conversation = randomUUID();
   let buttons: string[] = [];
@@ -45,16 +52,17 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     const replies = await o.adapter.run(activity);
     for (const r of replies) {
       if (r.type !== 'message') continue;
-      write(`bot> ${(r.text ?? '').replace(/\n/g, '\n     ')}`);
+      write(`bot> ${markdownForTerminal(r.text ?? '', { color: interactive }).replace(/\n/g, '\n     ')}`);
       const actions = r.suggestedActions?.actions ?? [];
       if (actions.length) {
-        buttons = actions.map((a) => String(a.value ?? a.title ?? ''));
-        write(`     [${buttons.map((b, i) => `${i + 1} ${b}`).join(' | ')}]`);
+        buttons = actions.map((a) => (a.type === 'openUrl' ? String(a.title ?? '') : String(a.value ?? a.title ?? '')));
+        write(`     [${actions.map((a, i) => `${i + 1} ${a.title ?? a.value}${a.type === 'openUrl' ? ` ${String(a.value).replace(/^tel:/, '')}` : ''}`).join(' | ')}]`);
       }
     }
   };
   write('legal-aid-bot console — type a question; :new starts over, :quit leaves');
-  const rl = createInterface({ input: o.input, terminal: false });
+  const rl = createInterface({ input: o.input, output: interactive ? o.output : undefined, terminal: interactive, prompt: 'you> ' });
+  if (interactive) rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
     if (text === ':quit') break;
@@ -62,11 +70,12 @@ export async function runRepl(o: ReplOptions): Promise<void> {
       conversation = randomUUID();
       buttons = [];
       write('(new conversation)');
-      continue;
+    } else if (text) {
+      if (!interactive) write(`you> ${text}`);
+      const n = /^\d+$/.test(text) ? Number(text) : 0;
+      await send(n >= 1 && n <= buttons.length ? buttons[n - 1]! : text);
     }
-    write(`you> ${text}`);
-    const n = /^\d+$/.test(text) ? Number(text) : 0;
-    await send(n >= 1 && n <= buttons.length ? buttons[n - 1]! : text);
+    if (interactive) rl.prompt();
   }
   rl.close();
 }
