@@ -2,7 +2,8 @@
  * Bot replies → WeChat text. One turn's message activities become one answer: their text
  * (Markdown made plain), card titles and text, link buttons as "title：url" lines, and every
  * choice (suggested actions of the last activity, card buttons) as numbered lines ("回复 1：…")
- * at the end. The answer is then cut into parts that fit one message each; the choices always
+ * at the end. Phone numbers are digits (tel: links show their text, a tel: button becomes
+ * "拨打 12348 热线：12348"), which WeChat makes tappable itself. The answer is then cut into parts that fit one message each; the choices always
  * stay in the last part, and when the answer needs more than one message a link to the full
  * answer is added (when a public base URL is configured). Past `maxParts` the rest is left to
  * that link. All wording comes from i18n keys "wechat.*".
@@ -84,17 +85,25 @@ export function renderActivities(activities: Partial<Activity>[], t: Translate, 
       for (const act of actions) {
         const choice = actionToChoice(act);
         if (choice) choices.push(choice);
-        else if (act && LINK_ACTIONS.has(act.type) && typeof act.value === 'string' && /^https?:\/\//i.test(act.value)) {
+        else if (act && act.type === 'openUrl' && typeof act.value === 'string' && /^tel:/i.test(act.value)) {
+          links.push(t(locale, 'wechat.link_line', { title: String(act.title ?? '').trim(), url: act.value.slice(4) }));
+        } else if (act && LINK_ACTIONS.has(act.type) && typeof act.value === 'string' && /^https?:\/\//i.test(act.value)) {
           links.push(t(locale, 'wechat.link_line', { title: String(act.title ?? '').trim() || act.value, url: act.value }));
         }
       }
       if (links.length) paragraphs.push(links.join('\n'));
     }
   }
+  const dial: string[] = [];
   for (const act of lastWithSuggestions?.suggestedActions?.actions ?? []) {
     const choice = actionToChoice(act);
     if (choice && !choices.some((c) => c.title === choice.title)) choices.push(choice);
+    // A dial button ("拨打 12348 热线" → tel:12348) has no number to reply with: its digits, as a line.
+    else if (act?.type === 'openUrl' && typeof act.value === 'string' && /^tel:/i.test(act.value)) {
+      dial.push(t(locale, 'wechat.link_line', { title: String(act.title ?? '').trim(), url: act.value.slice(4) }));
+    }
   }
+  if (dial.length) paragraphs.push(dial.join('\n'));
   return { locale, body: paragraphs.filter(Boolean).join('\n\n'), choices };
 }
 

@@ -21,6 +21,8 @@ export function markdownToPlain(md: string): string {
       .replace(/^\s{0,3}>\s?/, '')
       .replace(/^(\s*)[-*+]\s+/, '$1• ')
       .replace(/!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g, '$1')
+      // A tel: link is its text (the number, or a hotline name with it): WeChat makes digits tappable.
+      .replace(/\[([^\]]+)\]\(tel:([^)\s]+)\)/g, (_m, t: string, n: string) => (t.replace(/\D/g, '').includes(n.replace(/\D/g, '')) ? t : `${t} ${n}`))
       .replace(/\[([^\]]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g, (_m, t: string, u: string) => (t === u ? u : `${t} ${u}`))
       .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '$1')
       .replace(/__(?=\S)([\s\S]*?\S)__/g, '$1')
