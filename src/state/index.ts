@@ -1,22 +1,29 @@
 /**
  * Storage selection from config STATE_STORE:
- *   memory            Bot Framework MemoryStorage (default; state is lost on restart)
+ *   memory            BoundedMemoryStorage (default; LRU + TTL, state is lost on restart)
  *   sqlite:<file>     SqliteStorage — conversations survive a restart; the same file also holds
  *                     the feedback and unanswered-question records
  *   redis://…         not yet: the scale-out issue adds it (a clear error until then)
  *
- *   createStorage(spec) → Storage
- *   createRecordSinks(spec) → { feedback, unanswered } (memory or SQLite, same spec)
+ *   createStorage(spec, memory?) → Storage
+ *   createRecordSinks(spec, maxInMemory?) → { feedback, unanswered } (bounded memory or SQLite)
+ *   createExpiringStore(spec, namespace, maxInMemory?) → ExpiringStore (WeChat dedupe, nonces)
  * Both throw StateStoreConfigError for a spec they do not understand.
  */
 import { resolve } from 'node:path';
-import { MemoryStorage, type Storage } from 'botbuilder';
-import { type FeedbackSink, MemoryFeedbackSink, MemoryUnansweredSink, type UnansweredSink } from '../dialogs/sinks';
+import type { Storage } from 'botbuilder';
+import type { FeedbackSink, UnansweredSink } from '../dialogs/sinks';
+import { type ExpiringStore, MemoryExpiringStore, SqliteExpiringStore } from './expiring';
+import { BoundedFeedbackSink, BoundedUnansweredSink } from './memory-records';
+import { BoundedMemoryStorage, type MemoryStorageLimits } from './memory-storage';
 import { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
 import { SqliteStorage } from './sqlite-storage';
 
 export { SqliteStorage, StorageConflictError } from './sqlite-storage';
 export { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
+export { BoundedMemoryStorage } from './memory-storage';
+export { BoundedFeedbackSink, BoundedUnansweredSink } from './memory-records';
+export { type ExpiringStore, MemoryExpiringStore, SqliteExpiringStore } from './expiring';
 
 export class StateStoreConfigError extends Error {
   constructor(
@@ -42,13 +49,18 @@ export function parseStoreSpec(spec: string): StoreSpec {
   throw new StateStoreConfigError(spec, 'unknown store');
 }
 
-export function createStorage(spec: string): Storage {
+export function createStorage(spec: string, memory?: MemoryStorageLimits): Storage {
   const p = parseStoreSpec(spec);
-  return p.kind === 'memory' ? new MemoryStorage() : new SqliteStorage(p.file);
+  return p.kind === 'memory' ? new BoundedMemoryStorage(memory) : new SqliteStorage(p.file);
 }
 
-export function createRecordSinks(spec: string): { feedback: FeedbackSink; unanswered: UnansweredSink } {
+export function createRecordSinks(spec: string, maxInMemory = 5_000): { feedback: FeedbackSink; unanswered: UnansweredSink } {
   const p = parseStoreSpec(spec);
-  if (p.kind === 'memory') return { feedback: new MemoryFeedbackSink(), unanswered: new MemoryUnansweredSink() };
+  if (p.kind === 'memory') return { feedback: new BoundedFeedbackSink(maxInMemory), unanswered: new BoundedUnansweredSink(maxInMemory) };
   return { feedback: new SqliteFeedbackSink(p.file), unanswered: new SqliteUnansweredSink(p.file) };
+}
+
+export function createExpiringStore(spec: string, namespace: string, maxInMemory = 100_000): ExpiringStore {
+  const p = parseStoreSpec(spec);
+  return p.kind === 'memory' ? new MemoryExpiringStore(maxInMemory) : new SqliteExpiringStore(p.file, namespace);
 }

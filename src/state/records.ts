@@ -4,9 +4,7 @@
  * in (storedText), so no raw phone number or ID reaches the file even if a caller forgets.
  * One file may hold both tables and the bot state (SqliteStorage); each class opens its own handle.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Locale } from '../content/schema';
 import {
   type FeedbackRecord,
@@ -16,14 +14,9 @@ import {
   type UnansweredRecord,
   type UnansweredSink,
 } from '../dialogs/sinks';
+import { openDatabase } from './sqlite-file';
 
-function open(file: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  return db;
-}
+const open = openDatabase;
 
 const limitOf = (q?: ListQuery) => Math.max(0, Math.min(q?.limit ?? 100, 10_000));
 
@@ -32,11 +25,17 @@ abstract class SqliteRecords {
   protected readonly db: Database.Database;
   protected readonly insert: Database.Statement;
   protected readonly select: Database.Statement;
-  constructor(file: string, schema: string, insert: string, select: string) {
+  private readonly purge: Database.Statement<[string]>;
+  constructor(file: string, table: 'feedback' | 'unanswered', schema: string, insert: string, select: string) {
     this.db = open(file);
     this.db.exec(schema);
     this.insert = this.db.prepare(insert);
     this.select = this.db.prepare(select);
+    this.purge = this.db.prepare(`DELETE FROM ${table} WHERE at < ?`);
+  }
+  /** Retention: deletes records older than `cutoffMs`; returns how many. */
+  purgeBefore(cutoffMs: number): number {
+    return this.purge.run(new Date(cutoffMs).toISOString()).changes;
   }
   close(): void {
     if (this.db.open) this.db.close();
@@ -47,6 +46,7 @@ export class SqliteFeedbackSink extends SqliteRecords implements FeedbackSink {
   constructor(file: string) {
     super(
       file,
+      'feedback',
       `CREATE TABLE IF NOT EXISTS feedback (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL, entry_id TEXT NOT NULL, helpful INTEGER NOT NULL,
@@ -78,6 +78,7 @@ export class SqliteUnansweredSink extends SqliteRecords implements UnansweredSin
   constructor(file: string) {
     super(
       file,
+      'unanswered',
       `CREATE TABLE IF NOT EXISTS unanswered (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL, question TEXT NOT NULL, reason TEXT NOT NULL, candidates TEXT NOT NULL,

@@ -3,12 +3,13 @@
  * process restart on one machine. Same semantics as MemoryStorage: items are JSON, every write
  * gets a new eTag, a write with a stale eTag fails (optimistic concurrency), "*" or no eTag
  * overwrites. WAL mode, so readers do not block the writer; several processes may share the file.
+ * Free text is masked before it is written (mask-state.ts); purgeBefore() is the retention cut.
  * Contract: read/write/delete never leave a half-written batch (one transaction per call).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
+import { maskStoredState } from './mask-state';
+import { openDatabase } from './sqlite-file';
 
 export class StorageConflictError extends Error {
   constructor(readonly key: string) {
@@ -22,13 +23,11 @@ export class SqliteStorage implements Storage {
   private readonly readOne: Database.Statement<[string], { value: string; etag: string }>;
   private readonly upsert: Database.Statement<[string, string, string, number]>;
   private readonly remove: Database.Statement<[string]>;
+  private readonly purge: Database.Statement<[number]>;
   private readonly writeBatch: (changes: StoreItems) => void;
 
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(file);
     this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
       key TEXT PRIMARY KEY,
       value TEXT NOT NULL,
@@ -40,6 +39,7 @@ export class SqliteStorage implements Storage {
       'INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
     );
     this.remove = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
+    this.purge = this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?');
     this.writeBatch = this.db.transaction((changes: StoreItems) => {
       for (const [key, item] of Object.entries(changes)) {
         const wanted = (item as { eTag?: string } | undefined)?.eTag;
@@ -48,7 +48,7 @@ export class SqliteStorage implements Storage {
           if (cur && cur.etag !== wanted) throw new StorageConflictError(key);
         }
         const etag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-        const value = JSON.stringify({ ...(item as object), eTag: undefined });
+        const value = JSON.stringify(maskStoredState({ ...(item as object), eTag: undefined }));
         this.upsert.run(key, value, etag, Date.now());
       }
     });
@@ -74,6 +74,11 @@ export class SqliteStorage implements Storage {
       for (const k of ks) this.remove.run(k);
     });
     del(keys);
+  }
+
+  /** Retention: state not written since `cutoffMs` (a conversation or user gone quiet) is deleted. */
+  purgeBefore(cutoffMs: number): number {
+    return this.purge.run(cutoffMs).changes;
   }
 
   close(): void {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStorage } from 'botbuilder';
 import { MemoryFeedbackSink, MemoryUnansweredSink } from '../../src/dialogs/sinks';
 import {
+  BoundedFeedbackSink,
+  BoundedMemoryStorage,
+  BoundedUnansweredSink,
   createRecordSinks,
   createStorage,
   parseStoreSpec,
@@ -80,7 +82,7 @@ describe('state storage', () => {
       const p = parseStoreSpec('sqlite:data/x.db');
       assert.equal(p.kind, 'sqlite');
       assert.ok(p.kind === 'sqlite' && p.file.endsWith('data/x.db'));
-      assert.ok(createStorage('memory') instanceof MemoryStorage);
+      assert.ok(createStorage('memory') instanceof BoundedMemoryStorage);
       const s = createStorage(`sqlite:${join(dir, 's.db')}`);
       assert.ok(s instanceof SqliteStorage);
       (s as SqliteStorage).close();
@@ -92,7 +94,7 @@ describe('state storage', () => {
     });
     it('record sinks follow the same spec', () => {
       const m = createRecordSinks('memory');
-      assert.ok(m.feedback instanceof MemoryFeedbackSink && m.unanswered instanceof MemoryUnansweredSink);
+      assert.ok(m.feedback instanceof BoundedFeedbackSink && m.unanswered instanceof BoundedUnansweredSink);
       const s = createRecordSinks(`sqlite:${join(dir, 'r.db')}`);
       assert.ok(s.feedback instanceof SqliteFeedbackSink && s.unanswered instanceof SqliteUnansweredSink);
       (s.feedback as SqliteFeedbackSink).close();
@@ -103,6 +105,7 @@ describe('state storage', () => {
   describe('record sinks', () => {
     const variants = [
       ['memory', (_f: string) => ({ feedback: new MemoryFeedbackSink(), unanswered: new MemoryUnansweredSink(), close() {} })],
+      ['bounded memory', (_f: string) => ({ feedback: new BoundedFeedbackSink(100), unanswered: new BoundedUnansweredSink(100), close() {} })],
       [
         'sqlite',
         (f: string) => {
