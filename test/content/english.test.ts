@@ -97,6 +97,26 @@ describe('the English knowledge base', () => {
     }
   });
 
+  it('cites in its sources every article its legal-basis list names', () => {
+    const numbers = (articles: string) => {
+      const n = [...articles.matchAll(/第([零一二三四五六七八九十百千]+)条/g)].map((x) => chineseNumber(x[1]!));
+      return /至/.test(articles) && n.length === 2 ? Array.from({ length: n[1]! - n[0]! + 1 }, (_, i) => n[0]! + i) : n;
+    };
+    for (const e of en) {
+      const cited = new Map<string, Set<number>>();
+      for (const s of e.sources) {
+        if (!('law' in s)) continue;
+        const zh = bilingual(s.law)?.zh ?? s.law;
+        cited.set(zh, new Set([...(cited.get(zh) ?? []), ...numbers(s.article)]));
+      }
+      const basis = e.body.split('**Legal basis**')[1] ?? '';
+      // 《title》(English name) 第…条: the title may itself quote a law (《…《民法典》…》).
+      for (const m of basis.matchAll(/《((?:[^《》]|《[^《》]*》)+)》\s?\((?:[^()]|\([^()]*\))*\)\s?([^(:]*?第[^(:]*?条)/g)) {
+        for (const n of numbers(m[2]!)) assert.ok(cited.get(m[1]!)?.has(n), `${e.file}: 《${m[1]}》 Art. ${n} is in the legal basis but not in sources`);
+      }
+    }
+  });
+
   it('follows up only to entries a reader of English can open', () => {
     const ids = new Set(en.map((e: KnowledgeEntry) => e.id));
     for (const e of en) for (const f of e.followups) assert.ok(ids.has(f), `${e.file} → ${f} has no English version`);
