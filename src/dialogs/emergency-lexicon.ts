@@ -19,7 +19,7 @@ const classId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'class ids are lower-case 
 
 export const STRENGTHS = ['always', 'strong', 'weak'] as const;
 export type Strength = (typeof STRENGTHS)[number];
-export const FRAMES = ['present', 'past', 'hypothetical', 'question', 'ask', 'habitual'] as const;
+export const FRAMES = ['present', 'past', 'hypothetical', 'question', 'ask', 'habitual', 'done'] as const;
 export type Frame = (typeof FRAMES)[number];
 const CALLS = ['110', '119', '120', '122'] as const;
 

@@ -208,24 +208,28 @@ const RANK: Record<Strength, number> = { always: 3, strong: 2, weak: 1 };
 /**
  * The decision, from the strongest danger pattern found and the framing of the whole message:
  *   always                       → emergency, whatever the framing ("救命", "不想活了")
- *   strong, said as now          → emergency;  now and also past/hypothetical → caution
+ *   strong, said as now          → emergency;  now and also past/hypothetical → caution, and
+ *                                  so is a weak sign of now (刚才, 在门口) with a question
  *   strong, past or hypothetical → none ("去年被打伤了", "如果有人拿刀威胁我")
  *   strong, time unclear         → caution if asked as a question or a legal question
- *                                  ("被打伤了能索赔多少", "老公打我怎么办") or told as a habit
- *                                  ("喝了酒就打我"), else emergency ("我被人打了")
+ *                                  ("被打伤了能索赔多少", "老公打我怎么办"), told as a habit
+ *                                  ("喝了酒就打我") or as done ("我被人打了"), else emergency
  *   weak ("家暴", "受伤"), said as now → emergency, or caution with past framing or a question;
  *   time unclear → caution, or none with a legal word or past framing ("遭受家暴能离婚吗")
  */
 function decide(best: Strength, frames: Partial<Record<Frame, number>>): EmergencyLevel | undefined {
-  const now = (frames.present ?? 0) > 0;
+  // A weak sign of now alone (刚才, 在门口: weight 1) does not outweigh a question asked about it.
+  const present = frames.present ?? 0;
+  const now = present > 0;
+  const surelyNow = present >= 2;
   const notNow = (frames.past ?? 0) + (frames.hypothetical ?? 0) > 0;
   const legal = (frames.question ?? 0) > 0;
   const asked = legal || (frames.ask ?? 0) + (frames.habitual ?? 0) > 0;
   if (best === 'always') return 'emergency';
   if (best === 'strong') {
-    if (now) return notNow ? 'caution' : 'emergency';
+    if (now) return notNow || (!surelyNow && asked) ? 'caution' : 'emergency';
     if (notNow) return undefined;
-    return asked ? 'caution' : 'emergency';
+    return asked || (frames.done ?? 0) > 0 ? 'caution' : 'emergency';
   }
   if (now) return notNow || asked ? 'caution' : 'emergency';
   return notNow || legal ? undefined : 'caution';

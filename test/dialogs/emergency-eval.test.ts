@@ -68,7 +68,7 @@ describe('emergency detection on evaluation sets (tune halves)', () => {
         { q: '救命', category: 'violence' },
         { q: '今天天气不错', category: 'violence' },
       ],
-      past_harm: [{ q: '去年被人打伤了能起诉吗' }, { q: '我被人打了' }],
+      past_harm: [{ q: '去年被人打伤了能起诉吗' }, { q: '他正在打我' }],
       in_scope: [{ q: '老板欠工资不给' }],
     });
     assert.deepEqual(r.byCategory.violence, { total: 2, caught: 1 });
