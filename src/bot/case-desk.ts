@@ -25,6 +25,8 @@ export interface CaseDeskDeps {
   hours: StaffedHours;
   logger: Logger;
   events?: CaseEvents;
+  /** A staff member's display name, for the citizen's status answers. */
+  staffName?: (username: string) => Promise<string | undefined>;
   now?: () => Date;
 }
 
@@ -60,6 +62,7 @@ export function createCaseDesk(deps: CaseDeskDeps): CaseDesk {
     hours: deps.hours,
     translator: deps.flows.translator,
     logger: deps.logger,
+    staffName: deps.staffName,
     now: deps.now,
   });
   return { sink, live, events, transcripts };

@@ -40,6 +40,8 @@ export interface LiveHandoffDeps {
   hours: StaffedHours;
   translator: Translator;
   logger: Logger;
+  /** A staff member's display name (the citizen is told who holds their case). */
+  staffName?: (username: string) => Promise<string | undefined>;
   now?: () => Date;
 }
 
@@ -167,7 +169,10 @@ export class LiveHandoff {
   }
 
   private async statusText(c: Case, locale: Locale): Promise<string> {
-    if (c.status === 'active') return this.t(locale, 'live.status-active', { name: c.assignee ?? '' });
+    if (c.status === 'active') {
+      const name = c.assignee ? ((await this.deps.staffName?.(c.assignee).catch(() => undefined)) ?? '') : '';
+      return this.t(locale, 'live.status-active', { name });
+    }
     const position = (await this.deps.cases.queuePosition(c.id)) ?? 1;
     const parts = [this.t(locale, 'live.status-waiting', { position })];
     if (!this.deps.hours.isOpen(this.now())) parts.push(this.afterHours(c, locale));

@@ -17,6 +17,8 @@ import { StaffUsers } from './users';
 
 export interface StaffDeskDeps {
   db: SqlDb;
+  /** Accounts (default: over db). */
+  users?: StaffUsers;
   cases: CaseStore;
   events: CaseEvents;
   deliveries: Deliveries;
@@ -38,7 +40,7 @@ export interface StaffDesk {
 }
 
 export function createStaffDesk(deps: StaffDeskDeps): StaffDesk {
-  const users = new StaffUsers(deps.db);
+  const users = deps.users ?? new StaffUsers(deps.db);
   const sessions = new StaffSessions(deps.db, deps.sessionHours * 3600_000);
   const service = new StaffService({ cases: deps.cases, users, events: deps.events, deliveries: deps.deliveries, translator: deps.translator, logger: deps.logger });
   const { replies, issues } = loadCanned(deps.cannedDir, deps.kb ? (t) => !!deps.kb!.topic(t) : undefined);

@@ -22,6 +22,7 @@ export type Runtime = ReturnType<typeof buildRuntime>;
 
 export interface Desk {
   rt: Runtime;
+  dir: string;
   url: string;
   server: Server;
   addUser(username: string, role?: Role, displayName?: string): Promise<{ username: string; password: string }>;
@@ -31,10 +32,12 @@ export interface Desk {
 export interface DeskOptions {
   env?: Record<string, string>;
   postgres?: boolean;
+  /** Reuse this folder (and its case database): a restart. Kept by close(). */
+  dir?: string;
 }
 
 export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-'));
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'desk-'));
   const schema = o.postgres ? `desk_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const config = loadConfig({
     SEARCH_INDEX_FILE: join(dir, 'index.json'),
@@ -52,6 +55,7 @@ export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     rt,
+    dir,
     url,
     server,
     async addUser(username, role = 'staff', displayName) {
@@ -64,7 +68,7 @@ export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await rt.caseDb.db.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!o.dir) rmSync(dir, { recursive: true, force: true });
       if (schema) {
         const c = new Client({ connectionString: PG_URL });
         await c.connect();
