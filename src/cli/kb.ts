@@ -11,7 +11,9 @@ import { resolve } from 'node:path';
 import { formatIssues } from '../content/errors';
 import { KnowledgeBase } from '../content/knowledge';
 import { errorsOf, loadKnowledge } from '../content/loader';
-import { checkDialogs } from '../dialogs';
+import { checkDialogs, loadFlows } from '../dialogs';
+import { evaluateEmergency, formatEmergencyReport, readEmergencySet } from '../dialogs/emergency-eval';
+import { evaluateTalk, formatTalkReport, readTalkFile } from '../bot/talk-eval';
 import { SearchEngine } from '../search/engine';
 import { writeFileSync } from 'node:fs';
 import { type CalibrationFile, calibrationTable, chooseThreshold, fitCalibration } from '../search/calibration';
@@ -85,16 +87,35 @@ const commands: Record<string, Command> = {
 
   async eval(args) {
     const files = args.filter((a) => !a.startsWith('--'));
-    const e = engine();
+    const content = loadKnowledge(KNOWLEDGE_DIR);
+    const e = SearchEngine.build(content);
+    const kb = new KnowledgeBase(content);
+    const flows = loadFlows(DIALOGS_DIR, kb);
     for (const file of files.length ? files : DEFAULT_SETS) {
+      // Misses are shown for the tuning half only: reading the held-out half would tune on it.
+      const showMisses = (half: string) => args.includes('--misses') && half === 'tune';
       for (const [half, set] of Object.entries(readEvalHalves(file))) {
         const r = evaluate(e, set as EvalSet);
-        console.log(`${file} [${half}]`);
+        if (!r.inScope && !r.outOfScope) continue;
+        console.log(`${file} [${half}] search`);
         printReport(r);
-        // Misses are shown for the tuning half only: reading the held-out half would tune on it.
-        if (args.includes('--misses') && half === 'tune') {
+        if (showMisses(half)) {
           for (const m of r.misses) console.log(`  miss: ${m.q} → ${m.got.join(', ')} (want ${m.expected.join('|')}, confident ${m.confident})`);
           for (const l of r.leaks) console.log(`  leak: ${l.q} → ${l.got}`);
+        }
+      }
+      for (const [half, set] of Object.entries(readEmergencySet(file))) {
+        if (!set || (!set.emergency.length && !set.past_harm.length)) continue;
+        const r = evaluateEmergency(flows.emergency, set);
+        console.log(formatEmergencyReport(`${file} [${half}] danger`, r));
+        if (showMisses(half)) for (const m of r.misses) console.log(`  ${m.kind}: ${m.q} ${m.matched.join(' ')}`);
+      }
+      if (/talk\.yaml$/.test(file)) {
+        const talk = readTalkFile(file);
+        for (const half of ['tune', 'holdout'] as const) {
+          const r = await evaluateTalk(talk[half], { kb, search: e, flows });
+          console.log(`${file} [${half}] conversation`);
+          console.log(formatTalkReport(r, { failures: showMisses(half) }));
         }
       }
     }
