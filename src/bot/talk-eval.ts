@@ -132,7 +132,8 @@ class Reader {
   /** The entries offered as buttons ("您想问的是：" lists entry titles), if every button but the last names one. */
   offered(replies: Reply[]): { id: string; topic: string }[] {
     const buttons = replies.flatMap((r) => r.suggestions);
-    const found = buttons.map((b) => this.titles.get(b)).filter((e): e is { id: string; topic: string } => !!e);
+    // Buttons may be numbered ("1. 劳动仲裁怎么申请").
+    const found = buttons.map((b) => this.titles.get(b.replace(/^\d+[.、]\s*/, ''))).filter((e): e is { id: string; topic: string } => !!e);
     return found.length && found.length >= buttons.length - 1 ? found : [];
   }
 

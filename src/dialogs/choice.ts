@@ -60,6 +60,10 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const byLengthDesc = (a: string, b: string) => b.length - a.length;
 const CJK = /[\u3400-\u9FFF\uF900-\uFAFF]/;
 
+/** Entries that are only emoji ("👍"), kept as pictographs. */
+const gestures = (list: string[]) =>
+  list.filter((w) => !normalizeForMatch(w)).map((w) => normalizeForMatch(w, { keepEmoji: true, collapseRepeats: true })).filter(Boolean);
+
 export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>): ChoiceLexicon {
   const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
   const ordinalValue = new Map<string, number>();
@@ -81,8 +85,8 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
     fillersCjk: fillers.filter((f) => CJK.test(f)).sort(byLengthDesc),
     fillersLatin: new Set(fillers.filter((f) => !CJK.test(f))),
     feedback: {
-      helpful: new Set(norm(data.helpful)),
-      unhelpful: new Set(norm(data.unhelpful)),
+      helpful: new Set([...norm(data.helpful), ...gestures(data.helpful)]),
+      unhelpful: new Set([...norm(data.unhelpful), ...gestures(data.unhelpful)]),
       cues: [
         ...norm(data.unhelpful_cues).sort(byLengthDesc).map((cue) => ({ cue, helpful: false })),
         ...norm(data.helpful_cues).sort(byLengthDesc).map((cue) => ({ cue, helpful: true })),
@@ -135,6 +139,7 @@ export function recognizeYesNo(input: string, lex: ChoiceLexicon): 'yes' | 'no' 
 
 /** A cue must be at least this share of a short answer ("没解决我的问题": 没解决 is 3 of 7). */
 export const FEEDBACK_MIN_CUE_SHARE = 0.4;
+const NEGATED_BEFORE = /[不没无]/;
 // Not 还: "还有呢" asks for more, it does not say "有".
 const LEADING_SOFTENERS = /^(?:算是|还算|感觉|觉得|我觉得|确实|真的|挺|很|太|非常|特别|嗯|哦)+/;
 
@@ -142,7 +147,12 @@ const LEADING_SOFTENERS = /^(?:算是|还算|感觉|觉得|我觉得|确实|真�
 export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
   const f = lex.feedback;
   const whole = normalizeForMatch(input);
-  if (!whole || whole.length > f.maxChars) return undefined;
+  if (!whole) {
+    // A gesture alone ("👍", "👎👎").
+    const g = normalizeForMatch(input, { keepEmoji: true, collapseRepeats: true });
+    return f.unhelpful.has(g) ? 'unhelpful' : f.helpful.has(g) ? 'helpful' : undefined;
+  }
+  if (whole.length > f.maxChars) return undefined;
   const first = normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
   const forms = new Set<string>();
   for (const c of [whole, first]) {
@@ -158,7 +168,11 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
   // Plain yes/no words answer the question too, except bare acknowledgements ("好的" says "got it").
   if (yn === 'no') return 'unhelpful';
   for (const { cue, helpful } of f.cues) {
-    if (whole.includes(cue) && cue.length / whole.length >= FEEDBACK_MIN_CUE_SHARE) return helpful ? 'helpful' : 'unhelpful';
+    const at = whole.indexOf(cue);
+    if (at < 0 || cue.length / whole.length < FEEDBACK_MIN_CUE_SHARE) continue;
+    // "不是很有用", "没什么帮助": a helpful cue right after a negation says the opposite.
+    if (helpful && NEGATED_BEFORE.test(whole.slice(Math.max(0, at - 3), at))) return 'unhelpful';
+    return helpful ? 'helpful' : 'unhelpful';
   }
   return undefined;
 }
@@ -209,8 +223,15 @@ export function recognizeChoice(
 ): ChoiceMatch | undefined {
   if (!options.length) return undefined;
   const n = normalizeForMatch(input);
-  if (!n) return undefined;
   const hit = (index: number, how: MatchHow): ChoiceMatch => ({ index, value: options[index]!.value, how });
+  const helpfulIdx = options.findIndex((o) => o.value === 'helpful');
+  const unhelpfulIdx = options.findIndex((o) => o.value === 'unhelpful');
+  const feedback = () => {
+    const fb = helpfulIdx >= 0 && unhelpfulIdx >= 0 ? recognizeFeedback(input, lex) : undefined;
+    return fb ? hit(fb === 'helpful' ? helpfulIdx : unhelpfulIdx, 'feedback') : undefined;
+  };
+  // Only emoji: a gesture can still answer "这个回答有帮助吗？" ("👍").
+  if (!n) return feedback();
 
   // 1. number
   const num = parseNumber(input, lex, options.length);
@@ -221,12 +242,8 @@ export function recognizeChoice(
   for (let i = 0; i < options.length; i++) if (terms[i]!.includes(n)) return hit(i, 'exact');
 
   // 3. yes / no, and helpful / unhelpful
-  const helpfulIdx = options.findIndex((o) => o.value === 'helpful');
-  const unhelpfulIdx = options.findIndex((o) => o.value === 'unhelpful');
-  if (helpfulIdx >= 0 && unhelpfulIdx >= 0) {
-    const fb = recognizeFeedback(input, lex);
-    if (fb) return hit(fb === 'helpful' ? helpfulIdx : unhelpfulIdx, 'feedback');
-  }
+  const fb = feedback();
+  if (fb) return fb;
   const yesIdx = options.findIndex((o) => o.value === 'yes');
   const noIdx = options.findIndex((o) => o.value === 'no');
   if (yesIdx >= 0 || noIdx >= 0) {

@@ -5,7 +5,8 @@
  *   unsure    → the closest entries go into `candidates` (for a "您想问的是：" choice); also when
  *               search narrows to one topic (reason "topic": one tap among its entries)
  *   none      → nothing close enough; slot `verdict` says why (no-match / empty: not something
- *               the knowledge base covers, so the flow can say what the bot does cover)
+ *               the knowledge base covers, so the flow can say what the bot does cover; a weak or
+ *               ambiguous result of which no hit resembles the question counts as no-match too)
  * A short follow-up is read against the conversation's current entry and topic (context.ts):
  * "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the entry's follow-ups
  * (search option `within`) when that reading is the better one. A bare follow-up the topic has
@@ -97,6 +98,12 @@ export const search: StepHandler<'search'> = {
       .slice(0, MAX_CANDIDATES)
       .map((h) => h.id);
     ctx.setSlot(SLOTS.candidates, candidates);
+    if (topicOnly && best && candidates.length) {
+      // Sure of the topic, not of the entry: a follow-up typed instead of a pick is read in that topic.
+      ctx.talk.topic = best.topic;
+      delete ctx.talk.entry;
+    }
+    if (!candidates.length && !r.results.some((h) => h.resembles)) ctx.setSlot(SLOTS.verdict, r.reason === 'empty' ? 'empty' : 'no-match');
     if (!topicOnly || !candidates.length) ctx.setSlot(SLOTS.misses, Number(ctx.getSlot(SLOTS.misses) ?? 0) + 1);
     if (q) {
       try {
