@@ -200,6 +200,10 @@ describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () 
     ['没有帮助', 'unhelpful'],
     ['写得太复杂', 'unhelpful'],
     ['不是', 'unhelpful'],
+    ['👍', 'helpful'],
+    ['👎👎', 'unhelpful'],
+    ['不是很有用', 'unhelpful'],
+    ['帮助不大', 'unhelpful'],
     ['好的', undefined],
     ['嗯', undefined],
     ['还有呢', undefined],
@@ -211,5 +215,7 @@ describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () 
     assert.equal(recognizeChoice('有用', FEEDBACK, lex, { freeText: true })?.value, 'helpful');
     assert.equal(recognizeChoice('看不懂', FEEDBACK, lex, { freeText: true })?.value, 'unhelpful');
     assert.equal(recognizeChoice('有用', YES_NO, lex), undefined);
+    assert.equal(recognizeChoice('👍', FEEDBACK, lex, { freeText: true })?.value, 'helpful');
+    assert.equal(recognizeChoice('👍', YES_NO, lex), undefined);
   });
 });
