@@ -56,7 +56,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
       const actions = r.suggestedActions?.actions ?? [];
       if (actions.length) {
         buttons = actions.map((a) => (a.type === 'openUrl' ? String(a.title ?? '') : String(a.value ?? a.title ?? '')));
-        write(`     [${actions.map((a, i) => `${i + 1} ${a.title ?? a.value}${a.type === 'openUrl' ? ` ${String(a.value).replace(/^tel:/, '')}` : ''}`).join(' | ')}]`);
+        write(`     [${buttons.map((b, i) => `${i + 1} ${b}`).join(' | ')}]`);
       }
     }
   };

@@ -67,6 +67,8 @@ export const optionSchema = z
     set: setSchema.optional(),
     /** Only offer this option when the condition holds. */
     when: conditionSchema.optional(),
+    /** A hotline id (knowledge/directory): where buttons can dial, this one dials it (tel:). */
+    dial: z.string().min(1).optional(),
   })
   .strict()
   .refine((o) => (o.next ? 1 : 0) + (o.goto ? 1 : 0) === 1, 'an option needs exactly one of next or goto');

@@ -9,6 +9,7 @@
 import {
   type Activity,
   type TurnContext,
+  ActionTypes,
   ActivityTypes,
   InputHints,
   MessageFactory,
@@ -56,6 +57,13 @@ function scopeOf(context: TurnContext): TurnScope {
 
 export function replyActivity(reply: Reply, locale: Locale): Partial<Activity> {
   const a = reply.suggestions.length ? MessageFactory.suggestedActions(reply.suggestions, reply.text) : MessageFactory.text(reply.text);
+  // A dial button opens the phone's dialler; numbered buttons show "1. …" and still send the label.
+  for (const [i, act] of (a.suggestedActions?.actions ?? []).entries()) {
+    const label = String(act.value);
+    const number = reply.dial?.[label];
+    if (number) Object.assign(act, { type: ActionTypes.OpenUrl, value: `tel:${number}` });
+    if (reply.numbered) act.title = `${i + 1}. ${label}`;
+  }
   a.type = ActivityTypes.Message;
   a.locale = locale;
   a.textFormat = 'markdown';

@@ -200,6 +200,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
         for (const o of s.options) {
           if (values.has(o.value)) issues.push(err(file, `${at}.options.${o.value}`, `option value "${o.value}" is used twice`));
           values.add(o.value);
+          if (o.dial && !kb.hotline(o.dial)) issues.push(err(file, `${at}.options.${o.value}.dial`, `unknown hotline "${o.dial}" (knowledge/directory)`));
         }
       }
     }

@@ -62,6 +62,10 @@ export interface Reply {
   suggestions: string[];
   /** The bot now waits for an answer to a prompt. */
   expectsInput?: boolean;
+  /** Buttons (by label) that dial a number where the channel can ("拨打 12348 热线" → tel:12348). */
+  dial?: Record<string, string>;
+  /** The text asks for a number ("回复序号"): buttons carry their numbers where that is shown. */
+  numbered?: boolean;
 }
 
 export interface Sinks {

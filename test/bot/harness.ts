@@ -73,7 +73,8 @@ export interface Reply {
 export function toReply(a: Partial<Activity>): Reply {
   return {
     text: a.text ?? '',
-    suggestions: (a.suggestedActions?.actions ?? []).map((x) => String(x.title ?? x.value ?? '')),
+    // A button's label: what an imBack sends (its title may carry a number, "1. 离婚"), else its title.
+    suggestions: (a.suggestedActions?.actions ?? []).map((x) => String(x.type === 'imBack' && typeof x.value === 'string' ? x.value : (x.title ?? x.value ?? ''))),
   };
 }
 

@@ -6,7 +6,7 @@
  * and holds the 95th percentile under a floor (1.5 screens at normal text size).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { answerBot, entryIds } from './answer-bot';
@@ -86,6 +86,7 @@ describe('answer height on a phone (every entry, 390×844)', function () {
       console.log(`      ${size} text, ${s.n} entries: median ${s.median} px, p95 ${s.p95} px, max ${s.max} px; over 1.5 screens: ${s.over.length}`);
       for (const o of s.over.slice(0, 10)) console.log(`        ${o.id}: ${o.px} px`);
       // The five tallest, whole (an element screenshot is not cut at the viewport).
+      for (const f of readdirSync(ARTIFACTS)) if (f.startsWith(`answer-tallest-${size}-`)) rmSync(`${ARTIFACTS}/${f}`);
       const tallest = [...heights].sort((a, b) => b.px - a.px).slice(0, 5);
       for (const [i, t] of tallest.entries()) {
         await show(page, t.id);

@@ -165,6 +165,27 @@ describe('web chat on a phone (390×844)', function () {
     assert.deepEqual(problems, []);
   });
 
+  it('"拨打 12348 热线" opens the dialler; a prompt that says 回复序号 has numbered buttons', async () => {
+    const page = await open();
+    await ask(page, '赔偿');
+    const clarify = page.locator(BOT).last();
+    assert.match(await clarify.innerText(), new RegExp(ZH.choice['by-number']));
+    const labels = await page.getByRole('toolbar').getByRole('button').allInnerTexts();
+    assert.ok(labels.length >= 2 && labels.every((l, i) => l.startsWith(`${i + 1}. `)), `buttons: ${labels.join(' | ')}`);
+    await button(page, `${labels.length}. ${ZH.choice['none-of-these']}`).click();
+    await page.locator('.webchat__bubble--from-user').filter({ hasText: new RegExp(`^${ZH.choice['none-of-these']}$`) }).waitFor();
+    await ask(page, 'qwerty asdf');
+    const before = await page.locator(BOT).count();
+    await button(page, ZH.offer.hotline).click();
+    await page.waitForFunction(() => (window as unknown as { opened: string[] }).opened.length > 0);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { opened: string[] }).opened), ['tel:12348']);
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator(BOT).count(), before, 'dialling sends nothing to the bot');
+    await page.screenshot({ path: `${ARTIFACTS}/phone-offer-help.png` });
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
   it('the screening verdict: "到哪里申请", 📍 and ☎ are lines of their own, not inside the last bullet', async () => {
     const page = await open();
     await ask(page, '法律援助预审');

@@ -2,8 +2,8 @@
  * Bot replies → WeChat text. One turn's message activities become one answer: their text
  * (Markdown made plain), card titles and text, link buttons as "title：url" lines, and every
  * choice (suggested actions of the last activity, card buttons) as numbered lines ("回复 1：…")
- * at the end. Phone numbers are digits (tel: links show their text, a tel: button becomes
- * "拨打 12348 热线：12348"), which WeChat makes tappable itself. The answer is then cut into parts that fit one message each; the choices always
+ * at the end. Phone numbers are digits (tel: links show their text), which WeChat makes
+ * tappable itself; a dial button stays a numbered choice. The answer is then cut into parts that fit one message each; the choices always
  * stay in the last part, and when the answer needs more than one message a link to the full
  * answer is added (when a public base URL is configured). Past `maxParts` the rest is left to
  * that link. All wording comes from i18n keys "wechat.*".
@@ -32,7 +32,10 @@ function actionToChoice(a: CardAction): Choice | undefined {
   if (!title) return undefined;
   const text = typeof a.value === 'string' && a.value.trim() ? a.value : String(a.text ?? a.displayText ?? title);
   const value = a.value !== undefined && typeof a.value !== 'string' ? a.value : undefined;
-  return value === undefined ? { title, text } : { title, text, value };
+  // A button numbered for the web ("2. 离婚") is numbered here by its line ("回复 2：离婚").
+  const bare = /^\d{1,2}\.\s(.+)$/.exec(title)?.[1];
+  const shown = bare !== undefined && bare === text ? text : title;
+  return value === undefined ? { title: shown, text } : { title: shown, text, value };
 }
 
 interface CardParts {
@@ -94,16 +97,16 @@ export function renderActivities(activities: Partial<Activity>[], t: Translate, 
       if (links.length) paragraphs.push(links.join('\n'));
     }
   }
-  const dial: string[] = [];
   for (const act of lastWithSuggestions?.suggestedActions?.actions ?? []) {
     const choice = actionToChoice(act);
     if (choice && !choices.some((c) => c.title === choice.title)) choices.push(choice);
-    // A dial button ("拨打 12348 热线" → tel:12348) has no number to reply with: its digits, as a line.
-    else if (act?.type === 'openUrl' && typeof act.value === 'string' && /^tel:/i.test(act.value)) {
-      dial.push(t(locale, 'wechat.link_line', { title: String(act.title ?? '').trim(), url: act.value.slice(4) }));
+    // A dial button ("拨打 12348 热线" → tel:12348) stays a numbered choice (the bot then gives the
+    // number in text), so numbers mean the same option on every channel.
+    else if (act?.type === 'openUrl' && typeof act.value === 'string' && /^tel:/i.test(act.value) && String(act.title ?? '').trim()) {
+      const title = String(act.title).trim();
+      if (!choices.some((c) => c.title === title)) choices.push({ title, text: title });
     }
   }
-  if (dial.length) paragraphs.push(dial.join('\n'));
   return { locale, body: paragraphs.filter(Boolean).join('\n\n'), choices };
 }
 

@@ -30,11 +30,23 @@ function shownOptions(step: StepOf<'choice'>, ctx: StepContext): ShownOption[] {
 
 function prompt(step: StepOf<'choice'>, ctx: StepContext, template: string, retry: boolean) {
   const shown = ctx.state.shown;
+  const text = ctx.render(template, { options: shown.map((o) => o.label), retry });
+  const dial: Record<string, string> = {};
+  for (const o of step.options) {
+    const number = o.dial ? ctx.services.kb.hotline(o.dial)?.number : undefined;
+    if (number) dial[ctx.t(o.label)] = number;
+  }
   return {
-    text: ctx.render(template, { options: shown.map((o) => o.label), retry }),
+    text,
     suggestions: shown.map((o) => o.label),
+    dial,
+    // One convention everywhere: when the text asks for a number, the buttons show theirs.
+    numbered: text.includes(ctx.t(BY_NUMBER)),
   };
 }
+
+/** The words in a prompt that ask for a number (dialogs/locales: choice.by-number). */
+const BY_NUMBER = 'choice.by-number';
 
 function pick(step: StepOf<'choice'>, ctx: StepContext, chosen: ShownOption): StepOutcome {
   if (chosen.source === 'entry') {
@@ -86,6 +98,6 @@ export const choice: StepHandler<'choice'> = {
     flows: step.options.flatMap((o) => (o.goto ? [o.goto] : [])),
     skippable: !!step.skipIf,
     templates: [step.prompt, step.retry ?? CODE_TEMPLATES.choiceRetry],
-    keys: step.options.map((o) => o.label),
+    keys: [...step.options.map((o) => o.label), BY_NUMBER],
   }),
 };

@@ -1,7 +1,7 @@
 /**
  * The phone-shaped answer on WeChat: the same short form as the web (headline, 现在可以做的, three
  * steps, one legal-basis line), numbers as plain digits WeChat detects (never "tel:"), the
- * follow-ups and 展开全文 as numbered lines, a dial button as "title：digits", and the verdict's
+ * follow-ups and 展开全文 as numbered lines, a dial button as a numbered line too, and the verdict's
  * route lines on their own lines.
  */
 import assert from 'node:assert/strict';
@@ -31,14 +31,16 @@ describe('WeChat rendering of phone-shaped answers', () => {
     assert.match(parts[0]!, /回复 1：劳动仲裁怎么申请/);
   });
 
-  it('a tel: button becomes a line with its digits; tel: links keep their words', () => {
+  it('a tel: button stays a numbered choice (same numbers as the web); tel: links keep their words; web numbers are not doubled', () => {
     const r = renderActivities(
       [{ type: 'message', text: '请拨打 [12348 公共法律服务热线](tel:12348) 或 [110](tel:110)', suggestedActions: { to: [], actions: [{ type: 'openUrl', title: '拨打 12348 热线', value: 'tel:12348' }, { type: 'imBack', title: '转人工', value: '转人工' }] } }],
       t,
       'zh-CN',
     );
-    assert.equal(r.body, '请拨打 12348 公共法律服务热线 或 110\n\n拨打 12348 热线：12348');
-    assert.deepEqual(r.choices.map((c) => c.title), ['转人工']);
+    assert.equal(r.body, '请拨打 12348 公共法律服务热线 或 110');
+    assert.deepEqual(r.choices.map((c) => c.title), ['拨打 12348 热线', '转人工']);
+    const numbered = renderActivities([{ type: 'message', text: '您想问的是：', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '1. 离婚', value: '离婚' }, { type: 'imBack', title: '2. 都不是', value: '都不是' }] } }], t, 'zh-CN');
+    assert.deepEqual(numbered.choices.map((c) => c.title), ['离婚', '都不是']);
     assert.equal(markdownToPlain('[总机](tel:051688880000)'), '总机 051688880000');
   });
 
