@@ -40,12 +40,18 @@ export interface StaffPagesDeps {
 }
 
 const hbs = Handlebars.create();
+// Times as a Xuzhou desk reads them; the ISO value stays in the datetime attribute.
+const TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+hbs.registerHelper('time', (iso: unknown) => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? TIME.format(new Date(iso)) : ''));
+/** Flow slot names as staff read them (other slots show their own name). */
+const ANSWER_LABELS: Record<string, string> = { consent: '同意转人工', matter: '事项', role: '身份', art32: '第三十二条情形', art42: '第四十二条人群', hardship: '经济状况', result: '预审结论' };
 const view = (name: string) => hbs.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
 const LAYOUT = view('layout');
 const PAGES = { login: view('login'), queue: view('queue'), case: view('case') };
 const ASSETS: Record<string, { type: string; body: string }> = {
   'console.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.js'), 'utf8') },
   'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.css'), 'utf8') },
+  'favicon.svg': { type: 'image/svg+xml', body: readFileSync(join(__dirname, 'assets', 'favicon.svg'), 'utf8') },
 };
 
 export const STATUS_LABELS: Record<CaseStatus, string> = { waiting: '等待中', active: '处理中', returned: '已交回机器人', closed: '已结案' };
@@ -158,7 +164,7 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
     const me = req.staff!.user;
     const c = await deps.service.open(id, me);
     const mine = c.status === 'active' && (c.assignee === me.username || hasRole(me, 'admin'));
-    const colleagues = (await deps.users.list()).filter((u) => !u.disabled && u.username !== c.assignee);
+    const colleagues = (await deps.users.list()).filter((u) => !u.disabled && u.username !== c.assignee && u.username !== me.username);
     page(res, 200, 'case', {
       title: `求助 ${c.id}`,
       caseId: c.id,
@@ -173,7 +179,7 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
       urgency: c.summary.urgency.map((u) => ({ ...u, kindLabel: u.kind === 'deadline' ? '期限临近' : '危险信号' })),
       amounts: c.summary.amounts,
       dates: c.summary.dates,
-      answers: Object.entries(c.summary.answers).map(([key, value]) => ({ key, value })),
+      answers: Object.entries(c.summary.answers).map(([key, value]) => ({ key: ANSWER_LABELS[key] ?? key, value })),
       windowClosed: deps.service.windowOf(c) === 'closed',
       canClaim: c.status === 'waiting',
       canAct: mine,

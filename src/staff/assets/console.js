@@ -32,6 +32,12 @@
     });
   }
 
+  var TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  function time(iso) {
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? '' : TIME.format(d);
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -75,7 +81,7 @@
       s.appendChild(a);
       tr.appendChild(s);
       tr.appendChild(el('td', '', c.channelId));
-      tr.appendChild(el('td', '', c.createdAt));
+      tr.appendChild(el('td', '', time(c.createdAt)));
       tr.appendChild(el('td', '', c.assignee || ''));
       body.appendChild(tr);
     });
@@ -103,7 +109,7 @@
     list.textContent = '';
     c.transcript.forEach(function (e) {
       var li = el('li', 'from-' + e.kind);
-      li.appendChild(el('span', 'meta', (KIND[e.kind] || e.kind) + (e.author ? ' ' + e.author : '') + ' · ' + e.at));
+      li.appendChild(el('span', 'meta', (KIND[e.kind] || e.kind) + (e.author ? ' ' + e.author : '') + ' · ' + time(e.at)));
       li.appendChild(el('span', 'text', e.text));
       list.appendChild(li);
     });
@@ -112,7 +118,7 @@
     notes.textContent = '';
     c.notes.forEach(function (n) {
       var li = el('li');
-      li.appendChild(el('span', 'meta', n.author + ' · ' + n.at));
+      li.appendChild(el('span', 'meta', n.author + ' · ' + time(n.at)));
       li.appendChild(document.createTextNode(' ' + n.text));
       notes.appendChild(li);
     });
