@@ -9,8 +9,16 @@
  *                engine indexes: each question analysed on its own, title, keywords and body whole;
  *                word terms boosted 4, bigram terms 1 (our TUNING). "confident" = any result.
  *
- * Both return hits with zeroed explain data: only id/topic/rank matter for the evaluation.
+ *   nlp.js       an intent classifier (@nlpjs/nlp + @nlpjs/lang-zh): each zh-CN entry is an intent,
+ *                its questions and title the utterances (what our engine learns phrasings from).
+ *                Either its own Chinese tokenizer/stemmer or our Analyzer's words as pre-tokenised
+ *                text. "confident" = nlp.js's own notion of answered: its final intent is not None
+ *                (top score ≥ its threshold 0.5, not tied with the second). See NlpJsSearch.
+ *
+ * All return hits with zeroed explain data: only id/topic/rank matter for the evaluation.
  */
+import { LangZh } from '@nlpjs/lang-zh';
+import { type NlpClassification, Nlp, type NluInput } from '@nlpjs/nlp';
 import lunr from 'lunr';
 import MiniSearch from 'minisearch';
 import type { KnowledgeEntry, Locale } from '../../src/content/schema';
@@ -158,4 +166,160 @@ export class MiniSearchSearch implements KnowledgeSearch {
     const hits = matches.slice(0, options.top ?? 5).map((m) => hit(ix.entries.get(String(m.id))!, m.score));
     return result(query, hits);
   }
+}
+
+// ---------------------------------------------------------------- nlp.js
+
+/** How nlp.js sees Chinese text: its own zh pipeline, or our Analyzer's words joined by spaces. */
+export type NlpJsTokens = 'nlpjs-zh' | 'analyzer';
+
+interface NlpJsVerdict {
+  intent: string;
+  score: number;
+  classifications: NlpClassification[];
+}
+
+/**
+ * nlp.js behind KnowledgeSearch. Its public process() is async (every step is awaited although
+ * none waits on I/O) while KnowledgeSearch.search is synchronous, so search() runs the steps that
+ * process() runs for one locale and one domain, synchronously and in the same order, on nlp.js's
+ * own trained objects (@nlpjs/nlu 4.27):
+ *   normalise (normalizer-zh) → features (below) → arrToObj → exact stem-key match (the domain
+ *   manager's stemDict: score 1) or else textToFeatures → neural innerProcess → filterNonActivated →
+ *   normalizeClassifications → None on a tie of the first two (nlu-manager checkIfIsNone) → None
+ *   below Nlp's threshold (0.5).
+ * Features, 'nlpjs-zh': what its Chinese stemmer returns — it re-segments the normalised text with
+ * its dictionary and maps each word to pinyin, discarding the tokenizer's output; stop words are kept
+ * (keepStopwords: true), so the tokenizer and stop-word steps change nothing and are not run.
+ * Features, 'analyzer': the text split at spaces (the container's tokenizer-zh and stemmer-zh are
+ * replaced by a space splitter and the identity, so training and process() see the same).
+ * `verify` checks the synchronous path against process() on any list of queries. No cache: nlp.js's
+ * own caches (per text, for an hour) are bypassed, so each timed query is really computed.
+ */
+export class NlpJsSearch implements KnowledgeSearch {
+  private constructor(
+    readonly tokens: NlpJsTokens,
+    private readonly nlp: Nlp,
+    private readonly entries: Map<string, KnowledgeEntry>,
+    private readonly analyzer: Analyzer | undefined,
+    readonly utterances: number,
+  ) {}
+
+  /** Train on the zh-CN entries: each an intent, its questions and title its utterances. */
+  static async train(entries: KnowledgeEntry[], tokens: NlpJsTokens, analyzer?: Analyzer): Promise<NlpJsSearch> {
+    if (tokens === 'analyzer' && !analyzer) throw new Error("NlpJsSearch.train: tokens 'analyzer' needs the Analyzer");
+    // autoSave false, or train() writes model.nlp into the working directory.
+    const nlp = new Nlp({ languages: ['zh'], autoSave: false, autoLoad: false, nlu: { log: false } });
+    nlp.use(LangZh);
+    if (tokens === 'analyzer') {
+      nlp.container.register('tokenizer-zh', { tokenize: (text: string) => splitSpaces(text) }, true);
+      nlp.container.register('stemmer-zh', { stem: (t: string[]) => t }, true);
+    }
+    const list = entries.filter((e) => e.locale === 'zh-CN');
+    const s = new NlpJsSearch(tokens, nlp, new Map(list.map((e) => [e.id, e])), analyzer, 0);
+    let n = 0;
+    for (const e of list) {
+      for (const u of [...e.questions, e.title]) {
+        nlp.addDocument('zh', s.text(u), e.id);
+        n++;
+      }
+    }
+    (s as { utterances: number }).utterances = n;
+    await nlp.train();
+    return s;
+  }
+
+  /** The text nlp.js is given for a question. */
+  private text(q: string): string {
+    return this.tokens === 'analyzer' ? this.analyzer!.analyse(q).words.join(' ') : q;
+  }
+
+  /** nlp.js's own public API, awaited. Call clearCaches() first to time a first-seen text. */
+  async process(query: string): Promise<NlpJsVerdict> {
+    const r = await this.nlp.process('zh', this.text(query));
+    return { intent: r.intent, score: r.score, classifications: r.classifications };
+  }
+
+  /** Empty nlp.js's per-text caches (prepared features, tokenizer output). */
+  clearCaches(): void {
+    const nlu = this.nlu();
+    nlu.cache = undefined;
+    const tokenizer = this.nlp.container.get('tokenizer-zh') as { cache?: unknown };
+    if (tokenizer) tokenizer.cache = undefined;
+  }
+
+  private nlu() {
+    return this.nlp.nluManager.domainManagers.zh!.domains.master_domain!;
+  }
+
+  /** The synchronous classifier: what process() computes (see the class comment). */
+  classify(query: string): NlpJsVerdict {
+    const dm = this.nlp.nluManager.domainManagers.zh!;
+    const nlu = this.nlu();
+    const c = this.nlp.container;
+    const text: string = c.get('normalizer-zh').normalize(this.text(query));
+    const features: string[] = this.tokens === 'analyzer' ? splitSpaces(text) : c.get('stemmer-zh').processText(text);
+    const tokens: Record<string, number> = c.get('arrToObj').run(features);
+    let classifications: NlpClassification[];
+    const exact = dm.stemDict[Object.keys(tokens).sort().join()];
+    if (exact) {
+      classifications = [{ intent: exact.intent, score: 1 }];
+      for (const intent of Object.keys(dm.intentDict)) if (intent !== exact.intent) classifications.push({ intent, score: 0 });
+    } else {
+      let input: NluInput = { text, tokens, settings: { ...nlu.settings } };
+      input = nlu.textToFeatures(input);
+      input = nlu.innerProcess(input);
+      input = nlu.filterNonActivated(input);
+      input = nlu.normalizeClassifications(input);
+      classifications = input.classifications ?? [];
+    }
+    classifications.sort((a, b) => b.score - a.score);
+    if (!classifications.length) classifications.push({ intent: 'None', score: 1 });
+    let intent = classifications[0]!.intent;
+    let score = classifications[0]!.score;
+    const second = classifications[1];
+    if (second && (score === 0 || score === second.score)) {
+      intent = 'None';
+      score = 1;
+    }
+    if (score < this.nlp.settings.threshold) {
+      intent = 'None';
+      score = 1;
+    }
+    return { intent, score, classifications };
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    if ((options.locale ?? 'zh-CN') !== 'zh-CN') return result(query, []);
+    const v = this.classify(query);
+    const hits = v.classifications
+      .filter((x) => x.intent !== 'None' && x.score > 0 && this.entries.has(x.intent))
+      .slice(0, options.top ?? 5)
+      .map((x) => hit(this.entries.get(x.intent)!, x.score));
+    const confident = v.intent !== 'None' && hits[0]?.id === v.intent;
+    return { query, confident, reason: confident ? 'strong' : hits.length ? 'weak' : 'no-match', terms: [], results: hits };
+  }
+
+  /**
+   * Compare the synchronous path with process() on each query: same final intent, same top-3
+   * intents, scores within 1e-9. Returns counts only (queries may be held out: never printed).
+   */
+  async verify(queries: readonly string[]): Promise<{ checked: number; differing: number }> {
+    let differing = 0;
+    for (const q of queries) {
+      const a = this.classify(q);
+      const b = await this.process(q);
+      const top = (v: NlpJsVerdict) => v.classifications.slice(0, 3);
+      const same =
+        a.intent === b.intent &&
+        Math.abs(a.score - b.score) < 1e-9 &&
+        top(a).every((x, i) => x.intent === top(b)[i]?.intent && Math.abs(x.score - top(b)[i]!.score) < 1e-9);
+      if (!same) differing++;
+    }
+    return { checked: queries.length, differing };
+  }
+}
+
+function splitSpaces(text: string): string[] {
+  return text.split(' ').filter((x) => x);
 }
