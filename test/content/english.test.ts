@@ -2,7 +2,7 @@
  * The English knowledge base as a foreign resident reads it: every topic's main entry translated,
  * keeping the Chinese entry's topic and route, and every legal basis named by its Chinese title
  * plus an English name ("中华人民共和国劳动合同法 (Labour Contract Law of the PRC)", "第四十七条
- * (Art. 47)、第四十八条 (Art. 48)"), so a citizen can show the citation to a Chinese office and still understand it.
+ * (Art. 47), 第四十八条 (Art. 48)"), so a citizen can show the citation to a Chinese office and still understand it.
  */
 import assert from 'node:assert/strict';
 import type { KnowledgeEntry } from '../../src/content/schema';
@@ -67,7 +67,7 @@ describe('the English knowledge base', () => {
       for (const s of e.sources) {
         if (!('law' in s)) continue;
         // Each article carries its own number, so a line that shows only the first articles still pairs them.
-        for (const part of s.article.split('、')) {
+        for (const part of s.article.split(/、|, (?=第)/)) {
           const one = /^第([零一二三四五六七八九十百千]+)条 \(Art\. (\d+)\)$/.exec(part);
           const range = /^第([零一二三四五六七八九十百千]+)条至第([零一二三四五六七八九十百千]+)条 \(Arts\. (\d+)-(\d+)\)$/.exec(part);
           assert.ok(one || range, `${e.file}: "${part}" is not "第…条 (Art. N)"`);
@@ -113,7 +113,7 @@ describe('the English knowledge base', () => {
       }
       const basis = e.body.split('**Legal basis**')[1] ?? '';
       // 《title》(English name) 第…条: the title may itself quote a law (《…《民法典》…》).
-      for (const m of basis.matchAll(/《((?:[^《》]|《[^《》]*》)+)》\s?\((?:[^()]|\([^()]*\))*\)\s?((?:(?:、|至)?第[零一二三四五六七八九十百千]+条(?: \(Arts?\. [\d, -]+\))?)+)/g)) {
+      for (const m of basis.matchAll(/《((?:[^《》]|《[^《》]*》)+)》\s?\((?:[^()]|\([^()]*\))*\)\s?((?:(?:、|, |至)?第[零一二三四五六七八九十百千]+条(?: \(Arts?\. [\d, -]+\))?)+)/g)) {
         for (const n of numbers(m[2]!)) assert.ok(cited.get(m[1]!)?.has(n), `${e.file}: 《${m[1]}》 Art. ${n} is in the legal basis but not in sources`);
       }
     }
