@@ -52,7 +52,8 @@ describe('wechat channel with the real bot and search', function () {
     } as Partial<Activity>);
     return {
       text: replies.map((r) => markdownToPlain(r.text ?? '')).join('\n\n'),
-      options: replies.flatMap((r) => (r.suggestedActions?.actions ?? []).map((a) => String(a.title))),
+      // A button's label (a web title may carry its number, "1. …", which WeChat writes as "回复 1：…").
+      options: replies.flatMap((r) => (r.suggestedActions?.actions ?? []).map((a) => String(a.type === 'imBack' && typeof a.value === 'string' ? a.value : a.title))),
     };
   }
 
