@@ -5,11 +5,24 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseStaffedHours } from './cases/hours';
+import { DEFAULT_RATE_LIMITS, LIMIT_NAMES, parseRate, type RateLimitSettings } from './http/rate-limits';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const count = (def: number) => z.coerce.number().int().min(1).default(def);
+const rate = (def: { points: number; durationSec: number }) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      const r = parseRate(v);
+      if (!r) ctx.addIssue({ code: 'custom', message: 'must be "<requests>/<seconds>", e.g. 30/60' });
+      return r ?? def;
+    });
 
 const optionalSecret = z
   .string()
@@ -64,9 +77,59 @@ export const configSchema = z.object({
   WECHAT_ENCODING_AES_KEY: optionalSecret,
   WECHAT_ENCODING_AES_KEY_PREVIOUS: optionalSecret,
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  /** safe: only encrypted bodies; compatible: both; plain: no key. Default: safe with a key, else plain. */
+  WECHAT_MESSAGE_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
+
+  // ---- bounds (issue 10): rate limits, body limits, server timeouts, in-memory store sizes ----
+  /** off: no rate limits (load tests, benchmarks). */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_MESSAGES_PER_IP: rate(DEFAULT_RATE_LIMITS.messagesPerIp),
+  RATE_LIMIT_MESSAGES_PER_CONVERSATION: rate(DEFAULT_RATE_LIMITS.messagesPerConversation),
+  RATE_LIMIT_TOKENS_PER_IP: rate(DEFAULT_RATE_LIMITS.tokensPerIp),
+  RATE_LIMIT_DIRECTLINE_PER_IP: rate(DEFAULT_RATE_LIMITS.directLinePerIp),
+  RATE_LIMIT_DIRECTLINE_PER_CONVERSATION: rate(DEFAULT_RATE_LIMITS.directLinePerConversation),
+  RATE_LIMIT_SEARCH_PER_IP: rate(DEFAULT_RATE_LIMITS.searchPerIp),
+  RATE_LIMIT_WECHAT_PER_USER: rate(DEFAULT_RATE_LIMITS.wechatPerUser),
+  RATE_LIMIT_WECHAT_REFUSED_PER_IP: rate(DEFAULT_RATE_LIMITS.wechatRefusedPerIp),
+  /** JSON bodies: bytes (express notation), nesting depth, number of values. */
+  JSON_MAX_BYTES: z.string().regex(/^\d+(b|kb|mb)?$/i).default('256kb'),
+  JSON_MAX_DEPTH: count(32),
+  JSON_MAX_VALUES: count(10_000),
+  /** Server: time to receive the headers, the whole request, idle keep-alive; open connections. */
+  HTTP_HEADERS_TIMEOUT_MS: count(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: count(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),
+  HTTP_MAX_CONNECTIONS: count(10_000),
+  /** Outbound Bot Framework calls (with credentials). */
+  BOTFRAMEWORK_TIMEOUT_MS: count(10_000),
+  /** STATE_STORE=memory: most conversation/user state items kept, and how long one lives unused. */
+  MEMORY_STATE_MAX_ITEMS: count(20_000),
+  MEMORY_STATE_TTL_HOURS: count(24),
+  /** In-memory feedback/unanswered records kept (each list). */
+  MEMORY_RECORDS_MAX: count(5_000),
+  /** Direct Line log (memory): conversations kept, idle hours before one is dropped. */
+  DIRECTLINE_LOG_MAX_CONVERSATIONS: count(5_000),
+  DIRECTLINE_LOG_IDLE_HOURS: count(24),
+  /** WeChat: message de-duplication keys and full-answer pages kept in memory. */
+  WECHAT_DEDUPE_MAX: count(100_000),
+  WECHAT_ANSWER_PAGES_MAX: count(20_000),
+  /** Stored state and records older than this are deleted (a job runs every RETENTION_SWEEP_MINUTES). */
+  RETENTION_DAYS: count(30),
+  RETENTION_SWEEP_MINUTES: count(60),
 });
 
-export type Config = z.infer<typeof configSchema> & { knowledgeDir: string; dialogsDir: string };
+export type Config = z.infer<typeof configSchema> & { knowledgeDir: string; dialogsDir: string; rateLimits: RateLimitSettings };
+
+const RATE_ENV: Record<(typeof LIMIT_NAMES)[number], keyof z.infer<typeof configSchema>> = {
+  messagesPerIp: 'RATE_LIMIT_MESSAGES_PER_IP',
+  messagesPerConversation: 'RATE_LIMIT_MESSAGES_PER_CONVERSATION',
+  tokensPerIp: 'RATE_LIMIT_TOKENS_PER_IP',
+  directLinePerIp: 'RATE_LIMIT_DIRECTLINE_PER_IP',
+  directLinePerConversation: 'RATE_LIMIT_DIRECTLINE_PER_CONVERSATION',
+  searchPerIp: 'RATE_LIMIT_SEARCH_PER_IP',
+  wechatPerUser: 'RATE_LIMIT_WECHAT_PER_USER',
+  wechatRefusedPerIp: 'RATE_LIMIT_WECHAT_REFUSED_PER_IP',
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.WECHAT_TOKEN && c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APPID) {
     problems.push('WECHAT_APPID: required for safe mode (WECHAT_ENCODING_AES_KEY is set)');
   }
+  if (c.WECHAT_MESSAGE_MODE && c.WECHAT_MESSAGE_MODE !== 'plain' && !c.WECHAT_ENCODING_AES_KEY) {
+    problems.push(`WECHAT_MESSAGE_MODE: ${c.WECHAT_MESSAGE_MODE} needs WECHAT_ENCODING_AES_KEY`);
+  }
   try {
     parseStaffedHours(c.STAFF_HOURS);
     new Intl.DateTimeFormat('en-US', { timeZone: c.STAFF_TIMEZONE });
@@ -102,5 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`STAFF_HOURS / STAFF_TIMEZONE: ${(e as Error).message}`);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { ...c, knowledgeDir: resolve(c.KNOWLEDGE_DIR), dialogsDir: resolve(c.DIALOGS_DIR) };
+  const rateLimits = { enabled: c.RATE_LIMITS === 'on' } as RateLimitSettings;
+  for (const name of LIMIT_NAMES) rateLimits[name] = c[RATE_ENV[name]] as RateLimitSettings[typeof name];
+  return { ...c, knowledgeDir: resolve(c.KNOWLEDGE_DIR), dialogsDir: resolve(c.DIALOGS_DIR), rateLimits };
 }

@@ -31,7 +31,14 @@ import { createStaffDesk } from './staff/desk';
 import { StaffUsers } from './staff/users';
 import { loadOrBuild } from './search/store';
 import type { KnowledgeSearch } from './search/types';
-import { createRecordSinks, createStorage } from './state';
+import { createExpiringStore, createRecordSinks, createStorage, parseStoreSpec } from './state';
+import { MemoryConversationLog } from './channels/directline/conversation-log';
+import { SqliteConversationLog } from './channels/directline/sqlite-log';
+import { MemoryAnswerPageStore } from './channels/wechat/answer-pages';
+import { MemoryDedupeStore } from './channels/wechat/dedupe';
+import { connectorTimeoutPolicy } from './http/bot-endpoint';
+import { RateLimits } from './http/rate-limits';
+import { retainable, startRetention } from './state/retention';
 
 /** A search whose engine can be swapped when content changes (development). */
 class SwappableSearch implements KnowledgeSearch {
@@ -55,7 +62,14 @@ export function buildRuntime(config: Config, logger: Logger) {
   const kb = new KnowledgeBase(content);
   const flows = loadFlows(config.dialogsDir, kb);
 
-  const { feedback, unanswered } = createRecordSinks(config.STATE_STORE);
+  const { feedback, unanswered } = createRecordSinks(config.STATE_STORE, config.MEMORY_RECORDS_MAX);
+  // Bounds (issue 10): one set of rate limits for every entry point; stores sized from config.
+  const limits = new RateLimits(config.rateLimits);
+  const jsonLimits = { limit: config.JSON_MAX_BYTES, maxDepth: config.JSON_MAX_DEPTH, maxNodes: config.JSON_MAX_VALUES };
+  const storage = createStorage(config.STATE_STORE, { maxItems: config.MEMORY_STATE_MAX_ITEMS, ttlMs: config.MEMORY_STATE_TTL_HOURS * 3600_000 });
+  const store = parseStoreSpec(config.STATE_STORE);
+  const logLimits = { maxConversations: config.DIRECTLINE_LOG_MAX_CONVERSATIONS, idleTtlMs: config.DIRECTLINE_LOG_IDLE_HOURS * 3600_000 };
+  const conversationLog = store.kind === 'sqlite' ? new SqliteConversationLog(store.file, { maxConversations: 100_000 }) : new MemoryConversationLog(logLimits);
   // 12348 cases: handoffs become stored cases; staff take over in the console at /staff.
   const caseDb = openCaseDatabase({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, sqliteFile: config.CASES_DB });
   const staffUsers = new StaffUsers(caseDb.db);
@@ -74,7 +88,7 @@ export function buildRuntime(config: Config, logger: Logger) {
     kb,
     search,
     flows,
-    storage: createStorage(config.STATE_STORE),
+    storage,
     logger,
     feedback,
     unanswered,
@@ -84,12 +98,19 @@ export function buildRuntime(config: Config, logger: Logger) {
   const logic = (ctx: Parameters<typeof bot.run>[0]) => bot.run(ctx);
 
   const cloudAdapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.MicrosoftAppId,
-      MicrosoftAppPassword: config.MicrosoftAppPassword,
-      MicrosoftAppType: config.MicrosoftAppType,
-      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-    }),
+    new ConfigurationBotFrameworkAuthentication(
+      {
+        MicrosoftAppId: config.MicrosoftAppId,
+        MicrosoftAppPassword: config.MicrosoftAppPassword,
+        MicrosoftAppType: config.MicrosoftAppType,
+        MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+      },
+      undefined,
+      undefined,
+      undefined,
+      // Outbound Bot Framework calls (with credentials) give up after BOTFRAMEWORK_TIMEOUT_MS.
+      { requestPolicyFactories: [connectorTimeoutPolicy(config.BOTFRAMEWORK_TIMEOUT_MS)] } as never,
+    ),
   );
   cloudAdapter.onTurnError = onTurnError;
   const adapter = new InProcessAdapter(logic);
@@ -100,6 +121,10 @@ export function buildRuntime(config: Config, logger: Logger) {
     logger,
     secret: config.DIRECTLINE_SECRET,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    log: conversationLog,
+    limits,
+    bodyLimit: config.JSON_MAX_BYTES,
+    jsonLimits: { maxDepth: config.JSON_MAX_DEPTH, maxNodes: config.JSON_MAX_VALUES },
   });
   const channels: Channel[] = [directLine];
   const deliveries = new Deliveries().add(directLine.delivery);
@@ -118,7 +143,13 @@ export function buildRuntime(config: Config, logger: Logger) {
         previousEncodingAESKey: config.WECHAT_ENCODING_AES_KEY_PREVIOUS,
         apiBase: config.WECHAT_API_BASE,
         publicBaseUrl: config.PUBLIC_BASE_URL,
+        messageMode: config.WECHAT_MESSAGE_MODE,
       },
+      limits,
+      // With STATE_STORE=sqlite these survive a restart: a retry after a crash is not a second turn.
+      dedupe: new MemoryDedupeStore({ maxEntries: config.WECHAT_DEDUPE_MAX, persist: store.kind === 'sqlite' ? createExpiringStore(config.STATE_STORE, 'wechat-dedupe') : undefined }),
+      nonces: createExpiringStore(config.STATE_STORE, 'wechat-nonce', config.WECHAT_DEDUPE_MAX),
+      answers: new MemoryAnswerPageStore(7 * 24 * 3600_000, config.WECHAT_ANSWER_PAGES_MAX),
     });
     channels.push(wechat);
     deliveries.add(wechat.delivery);
@@ -143,6 +174,7 @@ export function buildRuntime(config: Config, logger: Logger) {
       directLine,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       webSocket: !config.DIRECTLINE_POLLING,
+      limits,
       azure: config.DIRECTLINE_AZURE_SECRET ? { secret: config.DIRECTLINE_AZURE_SECRET, domain: config.DIRECTLINE_AZURE_DOMAIN } : undefined,
     }),
   );
@@ -153,10 +185,14 @@ export function buildRuntime(config: Config, logger: Logger) {
     cloudAdapter,
     bot: logic,
     channels,
+    authenticated: !!config.MicrosoftAppId,
+    limits,
+    jsonLimits,
     routes: [staff.console],
     health: () => ({ entries: search.engine.size, contentHash: search.engine.hash, store: config.STATE_STORE.split(':')[0] }),
   });
-  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered, caseDb, desk, staff };
+  const retention = { state: retainable(storage), feedback: retainable(feedback), unanswered: retainable(unanswered), directLineLog: retainable(conversationLog) };
+  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered, retention, limits, caseDb, desk, staff };
 }
 
 export async function start(config: Config, logger: Logger): Promise<Server> {
@@ -185,10 +221,22 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
 
   await rt.caseDb.ready;
   const server = rt.app.listen(config.PORT, config.HOST);
+  // Slow or idle clients must not hold connections (Node's defaults allow 300 s per request).
+  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
     server.once('error', fail);
   });
+  const retention = startRetention({
+    targets: rt.retention,
+    retentionMs: config.RETENTION_DAYS * 24 * 3600_000,
+    intervalMs: config.RETENTION_SWEEP_MINUTES * 60_000,
+    logger,
+  });
+  server.once('close', () => retention.stop());
   rt.directLine.attach(server);
   logger.info({ port: config.PORT, readyMs: Math.round(performance.now() - t0) }, `legal-aid-bot listening on http://localhost:${config.PORT}`);
 

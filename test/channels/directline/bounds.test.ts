@@ -26,7 +26,7 @@ describe('Direct Line against a hostile caller', () => {
     }
     const page = await request(h.app).get(url).set('Authorization', `Bearer ${token}`).expect(200);
     assert.deepEqual(page.body.activities.map((a: { text?: string }) => a.text), ['welcome default']);
-    await h.channel.close();
+    await h.channel.close?.();
   });
 
   it('D8: anonymous token + conversation floods are limited per address (429, Retry-After), and cannot evict a citizen who wrote', async () => {
@@ -64,7 +64,7 @@ describe('Direct Line against a hostile caller', () => {
     // The secret holder's start is limited the same way.
     for (let i = 0; i < 25; i++) await request(app).post('/v3/directline/tokens/generate').set('Authorization', `Bearer ${SECRET}`);
     await request(app).post('/v3/directline/conversations').set('Authorization', `Bearer ${SECRET}`).expect(429);
-    await h.channel.close();
+    await h.channel.close?.();
   });
 
   it('D9: posting is limited per conversation (429 with Retry-After); others keep talking', async () => {
@@ -81,6 +81,6 @@ describe('Direct Line against a hostile caller', () => {
     assert.equal(refused.body.error.code, 'TooManyRequests');
     assert.ok(Number(refused.headers['retry-after']) >= 1);
     assert.equal((await post(b, 'hello')).status, 200);
-    await h.channel.close();
+    await h.channel.close?.();
   });
 });
