@@ -85,13 +85,18 @@ describe('web chat page in headless Chromium', function () {
     assert.deepEqual(sent, expected);
   }
 
-  /** Waits for Web Chat's smooth scroll to the newest message to finish (before a screenshot). */
+  /**
+   * Waits for Web Chat's smooth scroll to finish (before a screenshot). It stops at the start of a
+   * long new reply (the headline), not necessarily at the bottom, so wait until it stands still.
+   */
   async function settled(page: Page): Promise<void> {
-    await page.waitForFunction(() => {
-      const el = document.querySelector('.webchat__basic-transcript__scrollable');
-      return !!el && el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
-    });
-    await page.waitForTimeout(200);
+    let last = -1;
+    for (let still = 0; still < 3; ) {
+      await page.waitForTimeout(150);
+      const top = await page.evaluate(() => document.querySelector('.webchat__basic-transcript__scrollable')?.scrollTop ?? 0);
+      still = top === last ? still + 1 : 0;
+      last = top;
+    }
   }
 
   /** Sends like a person (type, Enter) and waits until the bot has said something more. */
@@ -140,7 +145,9 @@ describe('web chat page in headless Chromium', function () {
     await page.click('#btn-lang');
     await page.locator('h1', { hasText: 'Legal Aid Assistant' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    assert.match(await page.locator('.disclaimer').innerText(), /legal information, not a lawyer's advice/);
+    // Folded after the first message: its one line shows, the whole text is one tap away.
+    assert.match(await page.locator('.disclaimer summary').innerText(), /Legal information, not a lawyer's advice/);
+    assert.match((await page.locator('.disclaimer p').textContent()) ?? '', /legal information, not a lawyer's advice/);
     assert.equal(await input(page).getAttribute('placeholder'), 'Type your message');
     await ask(page, "my boss hasn't paid me for 3 months");
     await botBubble(page, EN.answer.source).last().waitFor();
