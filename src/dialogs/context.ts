@@ -16,10 +16,12 @@
  *             candidates (one tap among them), for a weak cue only when it is not confident alone
  *     narrow  a bare follow-up the topic has nothing close for: a hit elsewhere matched only its
  *             generic words, so offer the entry's follow-ups instead of a wrong topic or "not covered"
+ *   matchesOwnWords(hit, terms)  whether a hit found with the topic's words added (the words the
+ *     citizen left out) matched the message's own words too — only then may it answer the message
  * Contract: pure; never throws; the search results are given, this module does not search.
  */
 import { z } from 'zod';
-import type { SearchResult } from '../search/types';
+import type { SearchHit, SearchResult } from '../search/types';
 import { normalizeForMatch } from './text';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
@@ -113,4 +115,15 @@ export function chooseReading(cue: FollowupCue, alone: SearchResult, within: Sea
   if ((within.confident && within.results.length) || close) return strongish || !alone.confident ? 'within' : 'alone';
   // Made of follow-up words only: a hit elsewhere matched nothing but those words.
   return cue === 'bare' ? 'narrow' : 'alone';
+}
+
+/**
+ * A hit found for the message with the topic's title put in front ("离婚 要多长时间") answers the
+ * message only if it matched some of the message's own words: matching the title alone says
+ * nothing about what was asked.
+ */
+export function matchesOwnWords(hit: SearchHit | undefined, ownTerms: readonly string[]): boolean {
+  if (!hit) return false;
+  const own = new Set(ownTerms);
+  return Object.values(hit.explain.terms).some((ts) => ts.some((t) => own.has(t)));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chooseReading, followupCue, looksLikeQuestion, uncovered } from '../../src/dialogs/context';
+import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, uncovered } from '../../src/dialogs/context';
 import { normalizeForMatch } from '../../src/dialogs/text';
 import type { SearchHit, SearchResult } from '../../src/search/types';
 import { contextLexicon } from './lexicon';
@@ -74,6 +74,15 @@ describe('follow-ups read against the answer on screen', () => {
     it('a confident answer in the same topic is kept as it is', () => {
       const same = result(true, [hit('labor-arbitration', topic)]);
       assert.equal(chooseReading('strong', same, inTopic, topic), 'alone');
+    });
+  });
+
+  describe('the words left out put back', () => {
+    const withTerms = (terms: Record<string, string[]>): SearchHit => ({ ...hit('family-divorce-registration', 'family-divorce'), explain: { terms, similarity: 0.5, coverage: 1, lunr: 1 } as unknown as SearchHit['explain'] });
+    it('a hit answers the message only if it matched some of the message’s own words', () => {
+      assert.equal(matchesOwnWords(withTerms({ questions: ['离婚', '多长时间'] }), ['多长', '时间', '多长时间']), true);
+      assert.equal(matchesOwnWords(withTerms({ title: ['离婚'] }), ['多长', '时间']), false);
+      assert.equal(matchesOwnWords(undefined, ['多长']), false);
     });
   });
 });

@@ -9,17 +9,19 @@
  *               ambiguous result of which no hit resembles the question counts as no-match too)
  * A short follow-up is read against the conversation's current entry and topic (context.ts):
  * "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the entry's follow-ups
- * (search option `within`) when that reading is the better one. A bare follow-up the topic has
- * nothing close for ("还有呢", "要多长时间") is narrowed to the topic: the topic's entries ranked for
- * the message with the topic's title in front (the words the citizen left out), without the entry
- * already on screen, then the entry's follow-ups — one tap among them, never an entry elsewhere.
+ * (search option `within`) when that reading is the better one. When the topic has nothing sure
+ * for the message alone, the words the citizen left out are put back: the topic's title in front,
+ * searched among the topic's other entries and the follow-ups (not the entry already on screen).
+ * A strong hit there that matched the message's own words answers it ("离婚" + "要多长时间" →
+ * 冷静期); otherwise a bare follow-up ("还有呢") is narrowed to the topic — those hits, then the
+ * entry's follow-ups, one tap among them, never an entry of another topic.
  * Slot `followup` is true when the answer stays in the topic on screen.
  * Every not-confident search is recorded for editors (UnansweredSink, masked text) and counts a
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
  */
 import type { Locale } from '../../content/schema';
 import type { SearchResult } from '../../search/types';
-import { chooseReading, followupCue } from '../context';
+import { chooseReading, followupCue, matchesOwnWords } from '../context';
 import { SLOTS, type StepId } from '../ids';
 import type { StepContext, StepHandler } from '../runtime';
 import { forSearch } from '../text';
@@ -54,11 +56,16 @@ function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
   const within = search.search(q, { top: 5, locale, within: { topics: [topic], ids: followups } });
   const reading = chooseReading(cue, alone, within, topic);
-  if (reading === 'narrow') {
-    const title = ctx.services.kb.topic(topic)?.title ?? '';
-    const ranked = search.search(`${title} ${q}`, { top: 5, locale, within: { topics: [topic], ids: followups } }).results.map((h) => h.id);
-    const offer = [...new Set([...ranked, ...followups])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
-    if (offer.length) return { result: within, followup: true, offer };
+  const sure = (r: SearchResult) => r.confident && (r.reason as string) !== 'topic';
+  if (reading === 'narrow' || (reading === 'within' && !sure(within) && cue !== 'weak')) {
+    const kb = ctx.services.kb;
+    const others = [...new Set([...kb.entries.filter((e) => e.topic === topic).map((e) => e.id), ...followups])].filter((id) => id !== entry);
+    const expanded = others.length ? search.search(`${kb.topic(topic)?.title ?? ''} ${q}`, { top: 5, locale, within: { ids: others } }) : undefined;
+    if (expanded && sure(expanded) && matchesOwnWords(expanded.results[0], alone.terms)) return { result: expanded, followup: true };
+    if (reading === 'narrow') {
+      const offer = [...new Set([...(expanded?.results ?? []).map((h) => h.id), ...followups])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
+      if (offer.length) return { result: within, followup: true, offer };
+    }
   }
   const result = reading === 'within' ? within : alone;
   return { result, followup: reading === 'within' || (alone.confident && alone.results[0]?.topic === topic) };
