@@ -45,7 +45,7 @@ export interface LiveHandoffDeps {
   now?: () => Date;
 }
 
-const RATING = /^\s*([1-5１-５一二三四五])\s*(?:分|星|颗星|stars?)?\s*[,，.。!！:：、;；\-—~～\s]*([\s\S]*)$/u;
+const RATING = /^\s*([1-5１-５一二三四五])(?![0-9０-９十百千万])\s*(?:分|星|颗星|stars?)?\s*[,，.。!！:：、;；\-—~～\s]*([\s\S]*)$/u;
 const CN_SCORE: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5 };
 
 /** "5", "4分 很耐心", "五星" → score and comment; anything else → undefined. */

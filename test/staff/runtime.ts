@@ -34,11 +34,13 @@ export interface DeskOptions {
   postgres?: boolean;
   /** Reuse this folder (and its case database): a restart. Kept by close(). */
   dir?: string;
+  /** With postgres: use this schema (a restart); kept by close(). */
+  schema?: string;
 }
 
 export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'desk-'));
-  const schema = o.postgres ? `desk_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const schema = o.postgres ? (o.schema ?? `desk_test_${process.pid}_${randomBytes(4).toString('hex')}`) : undefined;
   const config = loadConfig({
     SEARCH_INDEX_FILE: join(dir, 'index.json'),
     CASES_DB: join(dir, 'cases.db'),
@@ -69,7 +71,7 @@ export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
       await new Promise<void>((r) => server.close(() => r()));
       await rt.caseDb.db.close();
       if (!o.dir) rmSync(dir, { recursive: true, force: true });
-      if (schema) {
+      if (schema && !o.schema) {
         const c = new Client({ connectionString: PG_URL });
         await c.connect();
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
