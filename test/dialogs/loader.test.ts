@@ -164,6 +164,16 @@ describe('dialog validation (loadFlows / checkDialogs)', function () {
     assert.ok(errors(issues).some((i) => i.file === 'lexicon/choices.yaml'));
   });
 
+  it('an emergency pattern naming an unknown word class is reported with its file and field', () => {
+    const issues = check((d) => {
+      const path = join(d, 'lexicon/emergency.yaml');
+      const lex = parse(readFileSync(path, 'utf8')) as { patterns: { seq: string[] }[] };
+      lex.patterns[3]!.seq = ['harm-verbz', 'gap≤2', 'me'];
+      writeFileSync(path, stringify(lex));
+    });
+    hasError(issues, 'lexicon/emergency.yaml', 'patterns.3.seq.0', /unknown class "harm-verbz"/);
+  });
+
   it('loadFlows throws one typed error listing every problem', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dialogs-'));
     try {
