@@ -41,6 +41,8 @@ export const SLOTS = {
   verdict: asSlot('verdict'),
   /** True when the question was read as a follow-up of the entry on screen (or stayed in its topic). */
   followup: asSlot('followup'),
+  /** The topic title a "您想问的是" was narrowed to (a follow-up read in the topic on screen). */
+  narrowed: asSlot('narrowed'),
   emergency: asSlot('emergency'),
   /** Numbers to call in an emergency ("110" first). */
   calls: asSlot('calls'),

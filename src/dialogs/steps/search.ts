@@ -83,6 +83,7 @@ export const search: StepHandler<'search'> = {
     const topicOnly = (r.reason as string) === 'topic';
     ctx.setSlot(SLOTS.verdict, r.reason);
     ctx.setSlot(SLOTS.followup, followup || undefined);
+    ctx.setSlot(SLOTS.narrowed, undefined);
     if (r.confident && best && !topicOnly) {
       ctx.setSlot(SLOTS.entry, best.id);
       ctx.setSlot(SLOTS.candidates, undefined);
@@ -93,8 +94,10 @@ export const search: StepHandler<'search'> = {
       if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
       return { type: 'next', step: step.confident as StepId };
     }
+    const narrowTo = followup && ctx.talk.topic ? ctx.services.kb.topic(ctx.talk.topic)?.title : undefined;
     if (offer) {
       ctx.setSlot(SLOTS.candidates, offer.slice(0, MAX_CANDIDATES));
+      ctx.setSlot(SLOTS.narrowed, narrowTo);
       return { type: 'next', step: step.unsure as StepId };
     }
     const top = best?.score ?? 0;
@@ -105,6 +108,7 @@ export const search: StepHandler<'search'> = {
       .slice(0, MAX_CANDIDATES)
       .map((h) => h.id);
     ctx.setSlot(SLOTS.candidates, candidates);
+    if (followup && candidates.length) ctx.setSlot(SLOTS.narrowed, narrowTo);
     if (topicOnly && best && candidates.length) {
       // Sure of the topic, not of the entry: a follow-up typed instead of a pick is read in that topic.
       ctx.talk.topic = best.topic;
