@@ -64,6 +64,7 @@ export function replyActivity(reply: Reply, locale: Locale): Partial<Activity> {
     if (number) Object.assign(act, { type: ActionTypes.OpenUrl, value: `tel:${number}` });
     if (reply.numbered) act.title = `${i + 1}. ${label}`;
   }
+  if (reply.full) a.channelData = { ...(a.channelData ?? {}), fullText: reply.full };
   a.type = ActivityTypes.Message;
   a.locale = locale;
   a.textFormat = 'markdown';

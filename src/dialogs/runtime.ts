@@ -66,6 +66,8 @@ export interface Reply {
   dial?: Record<string, string>;
   /** The text asks for a number ("回复序号"): buttons carry their numbers where that is shown. */
   numbered?: boolean;
+  /** The whole text behind a short answer (channelData.fullText), for channels that link to it. */
+  full?: string;
 }
 
 export interface Sinks {

@@ -14,7 +14,7 @@ import type { BotLogic } from '../../src/bot/in-process-adapter';
 import { realFlows, realKb } from '../bot/harness';
 
 /** The text and button labels the answer step shows for an entry (no district known). */
-export function answerReply(entryId: string, locale: Locale): { text: string; suggestions: string[] } {
+export function answerReply(entryId: string, locale: Locale): { text: string; suggestions: string[]; full: string } {
   const kb = realKb();
   const flows = realFlows();
   const entry = kb.entry(entryId, locale) ?? kb.entry(entryId, 'zh-CN');
@@ -29,7 +29,8 @@ export function answerReply(entryId: string, locale: Locale): { text: string; su
     t(CODE_KEYS.helpful),
     t(CODE_KEYS.unhelpful),
   ];
-  return { text, suggestions };
+  const full = flows.templates.render('answer-full', locale, { locale, en: locale === 'en', slots: {}, labels: {}, answer: view });
+  return { text, suggestions, full };
 }
 
 /** Chinese entry ids (every entry has one), in file order. */

@@ -6,7 +6,8 @@
  * tappable itself; a dial button stays a numbered choice. The answer is then cut into parts that fit one message each; the choices always
  * stay in the last part, and when the answer needs more than one message a link to the full
  * answer is added (when a public base URL is configured). Past `maxParts` the rest is left to
- * that link. All wording comes from i18n keys "wechat.*".
+ * that link. A short answer that carries its whole text (channelData.fullText, the answer step's
+ * 展开全文) gets that page link right away. All wording comes from i18n keys "wechat.*".
  */
 import type { Activity, Attachment, CardAction } from 'botbuilder';
 import type { Locale } from '../../content/schema';
@@ -21,6 +22,8 @@ export interface RenderedAnswer {
   /** Plain text of all messages of the turn, without the choice lines. */
   body: string;
   choices: Choice[];
+  /** The whole text behind a short answer (channelData.fullText), plain: linked as a page when there is one. */
+  full?: string;
 }
 
 const CHOICE_ACTIONS = new Set(['imBack', 'postBack', 'messageBack']);
@@ -107,7 +110,10 @@ export function renderActivities(activities: Partial<Activity>[], t: Translate, 
       if (!choices.some((c) => c.title === title)) choices.push({ title, text: title });
     }
   }
-  return { locale, body: paragraphs.filter(Boolean).join('\n\n'), choices };
+  const fullText = [...messages].reverse().map((a) => (a.channelData as { fullText?: unknown } | undefined)?.fullText).find((x) => typeof x === 'string' && x.trim());
+  const out: RenderedAnswer = { locale, body: paragraphs.filter(Boolean).join('\n\n'), choices };
+  if (typeof fullText === 'string') out.full = markdownToPlain(fullText);
+  return out;
 }
 
 export interface PlanOptions {
@@ -122,6 +128,14 @@ export interface PlanOptions {
 export async function planMessages(r: RenderedAnswer, o: PlanOptions): Promise<string[]> {
   const choiceBlock = r.choices.map((c, i) => o.t(r.locale, 'wechat.choice_line', { n: i + 1, title: c.title })).join('\n');
   const join = (...xs: (string | undefined)[]) => xs.filter((x) => x && x.trim()).join('\n\n');
+  // A short answer with its whole text behind it: the page link goes with the first message.
+  if (r.full && o.publishFull) {
+    const page = await o.publishFull(r.full, r.locale);
+    if (page) {
+      const withLink = join(r.body, o.t(r.locale, 'wechat.full_answer', { url: page }), choiceBlock);
+      if (utf8Bytes(withLink) <= o.maxPartBytes) return [withLink];
+    }
+  }
   const whole = join(r.body, choiceBlock);
   if (!whole) return [];
   if (utf8Bytes(whole) <= o.maxPartBytes) return [whole];

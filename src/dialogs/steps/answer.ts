@@ -71,6 +71,8 @@ export const answer: StepHandler<'answer'> = {
       text: ctx.render(step.template ?? CODE_TEMPLATES.answer, { answer: view }),
       suggestions: shown.map((s) => s.label),
       expectsInput: true,
+      // WeChat links to it (a full-answer page); on the web it is the 展开全文 button's reply.
+      full: ctx.render(FULL_TEXT_TEMPLATE, { answer: view }),
     });
     return { type: 'wait' };
   },

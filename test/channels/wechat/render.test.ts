@@ -31,6 +31,18 @@ describe('WeChat rendering of phone-shaped answers', () => {
     assert.match(parts[0]!, /回复 1：劳动仲裁怎么申请/);
   });
 
+  it('the whole text behind a short answer is linked as a full-answer page in the same message', async () => {
+    const { text, suggestions, full } = answerReply('labor-wage-arrears', 'zh-CN');
+    const r = renderActivities([{ ...MessageFactory.suggestedActions(suggestions, text), locale: 'zh-CN', channelData: { fullText: full } }], t, 'zh-CN');
+    assert.match(r.full ?? '', /注意/);
+    const published: string[] = [];
+    const parts = await planMessages(r, { t, maxPartBytes: 2048, maxParts: 3, publishFull: async (x) => (published.push(x), 'https://bot.example/wechat/a/abc') });
+    assert.equal(parts.length, 1);
+    assert.match(parts[0]!, /查看完整内容：https:\/\/bot\.example\/wechat\/a\/abc\n\n回复 1：/);
+    assert.equal(published[0], r.full);
+    assert.doesNotMatch(published[0]!, /tel:|\*\*/);
+  });
+
   it('a tel: button stays a numbered choice (same numbers as the web); tel: links keep their words; web numbers are not doubled', () => {
     const r = renderActivities(
       [{ type: 'message', text: '请拨打 [12348 公共法律服务热线](tel:12348) 或 [110](tel:110)', suggestedActions: { to: [], actions: [{ type: 'openUrl', title: '拨打 12348 热线', value: 'tel:12348' }, { type: 'imBack', title: '转人工', value: '转人工' }] } }],
