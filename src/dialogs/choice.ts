@@ -165,8 +165,9 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
     if (f.helpful.has(x)) return 'helpful';
   }
   const yn = recognizeYesNo(input, lex);
-  // Plain yes/no words answer the question too, except bare acknowledgements ("好的" says "got it").
-  if (yn === 'no') return 'unhelpful';
+  // A plain "no" answers the question too ("不是"), but not one that only declines ("不用了",
+  // "算了": nothing more wanted); bare acknowledgements ("好的") say "got it", not "helpful".
+  if (yn === 'no' && !isSkip(input, lex)) return 'unhelpful';
   for (const { cue, helpful } of f.cues) {
     const at = whole.indexOf(cue);
     if (at < 0 || cue.length / whole.length < FEEDBACK_MIN_CUE_SHARE) continue;
