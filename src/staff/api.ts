@@ -8,7 +8,8 @@
  *   GET  /cases/:id                           → the case with its transcript (and notes, window)
  *   POST /cases/:id/claim | /messages {text} | /notes {text} | /transfer {to} | /handback | /close {outcome}
  *   GET  /export.csv?since=                   closed cases, one row each
- * Also: GET /stats, GET /events (SSE), GET /canned, GET /colleagues; admin: GET/POST /users,
+ * Also: GET /stats, GET /events (SSE), GET /canned, GET /colleagues; editor: POST /canned/reload;
+ * admin: GET/POST /users,
  * POST /users/:username/disable, GET /audit. Every POST needs X-CSRF-Token (except login).
  * Errors are JSON {error: {code, message}}: 400 bad input, 401 not signed in, 403 no right / no
  * CSRF, 404, 409 state conflict (claimed by someone else …), 429 too many failed logins.
@@ -32,6 +33,8 @@ export interface StaffApiDeps {
   sessions: StaffSessions;
   events: CaseEvents;
   canned: () => CannedReply[];
+  /** Re-reads the canned-reply files (editors, after changing them). */
+  reloadCanned?: () => { replies: number; issues: { file: string; field: string; message: string }[] };
   logger: Logger;
   cookieSecure: boolean;
   sessionTtlSec: number;
@@ -197,6 +200,13 @@ export function createStaffApi(deps: StaffApiDeps): Router {
 
   router.get('/canned', requireStaff(), (_req, res) => {
     res.json({ replies: deps.canned().map(({ id, title, text, topics }) => ({ id, title, text, topics: topics ?? [] })) });
+  });
+
+  router.post('/canned/reload', json, requireStaff('editor'), async (req, res) => {
+    if (!deps.reloadCanned) throw new StaffError(404, 'not-found', 'canned replies cannot be reloaded here');
+    const r = deps.reloadCanned();
+    await cases.audit({ at: new Date().toISOString(), actor: me(req).username, action: 'canned.reload', detail: `${r.replies} replies, ${r.issues.length} problems` });
+    res.json(r);
   });
 
   router.get('/colleagues', requireStaff(), async (_req, res) => {

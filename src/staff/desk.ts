@@ -36,15 +36,21 @@ export interface StaffDesk {
   sessions: StaffSessions;
   service: StaffService;
   console: StaffConsole;
-  canned: CannedReply[];
+  canned: () => CannedReply[];
 }
 
 export function createStaffDesk(deps: StaffDeskDeps): StaffDesk {
   const users = deps.users ?? new StaffUsers(deps.db);
   const sessions = new StaffSessions(deps.db, deps.sessionHours * 3600_000);
   const service = new StaffService({ cases: deps.cases, users, events: deps.events, deliveries: deps.deliveries, translator: deps.translator, logger: deps.logger });
-  const { replies, issues } = loadCanned(deps.cannedDir, deps.kb ? (t) => !!deps.kb!.topic(t) : undefined);
-  for (const i of issues) deps.logger.warn({ file: i.file, field: i.field }, `canned reply skipped: ${i.message}`);
+  let replies: CannedReply[] = [];
+  const reloadCanned = () => {
+    const r = loadCanned(deps.cannedDir, deps.kb ? (t) => !!deps.kb!.topic(t) : undefined);
+    for (const i of r.issues) deps.logger.warn({ file: i.file, field: i.field }, `canned reply skipped: ${i.message}`);
+    replies = r.replies;
+    return { replies: r.replies.length, issues: r.issues };
+  };
+  reloadCanned();
   const console = createStaffConsole({
     service,
     cases: deps.cases,
@@ -52,6 +58,7 @@ export function createStaffDesk(deps: StaffDeskDeps): StaffDesk {
     sessions,
     events: deps.events,
     canned: () => replies,
+    reloadCanned,
     logger: deps.logger,
     cookieSecure: deps.cookieSecure,
     sessionTtlSec: deps.sessionHours * 3600,
@@ -59,5 +66,5 @@ export function createStaffDesk(deps: StaffDeskDeps): StaffDesk {
     districts: deps.kb ? () => deps.kb!.districts.map((d) => ({ code: d.code, name: d.name })) : undefined,
     topics: deps.kb ? () => deps.kb!.topics.map((t) => ({ id: t.id, title: t.title })) : undefined,
   });
-  return { users, sessions, service, console, canned: replies };
+  return { users, sessions, service, console, canned: () => replies };
 }

@@ -21,6 +21,7 @@ export interface StaffConsoleDeps {
   sessions: StaffSessions;
   events: CaseEvents;
   canned: () => CannedReply[];
+  reloadCanned?: () => { replies: number; issues: { file: string; field: string; message: string }[] };
   logger: Logger;
   /** Secure cookies (on unless plain-HTTP development). */
   cookieSecure: boolean;

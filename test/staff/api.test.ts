@@ -162,6 +162,10 @@ describe('staff API (/staff/api)', function () {
     await ed.login(creds.ed!.username, creds.ed!.password);
     assert.equal((await ed.get('/users')).status, 403, 'editors do not administer users either');
     assert.equal((await ed.get('/canned')).status, 200);
+    assert.equal((await wang.post('/canned/reload')).status, 403, 'staff do not reload content');
+    const reloaded = await ed.json(ed.post('/canned/reload'));
+    assert.ok(reloaded.replies >= 5);
+    assert.deepEqual(reloaded.issues, []);
 
     assert.equal((await admin.post('/users', { username: 'zhao', role: 'staff', password: 'short' })).status, 400);
     assert.equal((await admin.post('/users', { username: 'zhao', role: 'boss', password: 'long enough pass' })).status, 400);
