@@ -75,7 +75,7 @@ export interface FuzzRequest {
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
   /** Which endpoint family (for the counts). */
   family: 'messages' | 'directline' | 'wechat' | 'search';
 }
@@ -83,7 +83,7 @@ export interface FuzzRequest {
 const ACTIVITY_FIELDS = ['type', 'channelId', 'conversation', 'from', 'recipient', 'text', 'deliveryMode', 'serviceUrl', 'value', 'channelData', 'locale', 'attachments', 'entities', 'membersAdded', 'id'];
 
 /** A JSON body: a plausible object with fields dropped/replaced, raw garbage, deep nesting or bad bytes. */
-export function jsonBody(r: Rng, plausible: Record<string, unknown>): string | Uint8Array {
+export function jsonBody(r: Rng, plausible: Record<string, unknown>): string | Uint8Array<ArrayBuffer> {
   switch (int(r, 10)) {
     case 0: {
       const s = JSON.stringify(plausible);
@@ -189,7 +189,7 @@ export function wechatRequest(r: Rng, token: string, now = Date.now()): FuzzRequ
       break;
     default:
   }
-  let body: string | Uint8Array = xml;
+  let body: string | Uint8Array<ArrayBuffer> = xml;
   if (r() < 0.05) body = new Uint8Array(Buffer.concat([Buffer.from(xml), Buffer.from([0xff, 0xfe])]));
   return { method: 'POST', path: `/wechat?${q}`, headers: { 'content-type': pick(r, ['text/xml', 'text/xml', 'application/json', 'application/xml; charset=utf-8']) }, body, family: 'wechat' };
 }
