@@ -5,8 +5,11 @@
  * An answer that matches nothing is asked again (otherwise: retry) or treated as a new question
  * (otherwise: question) — the menu and follow-up prompts never trap a citizen. A number the
  * prompt does not have ("5" of three) is asked again either way: it is a pick, not a question.
+ * Even where a pick is required (otherwise: retry), a real question search is sure about is
+ * answered rather than asked again.
  */
 import { parseNumber, recognizeChoice } from '../choice';
+import { looksLikeQuestion } from '../context';
 import type { StepOf } from '../flow-schema';
 import { CODE_TEMPLATES, SLOTS, type StepId } from '../ids';
 import { evalCondition, parseFlowRef, type ShownOption, type StepContext, type StepHandler, type StepOutcome } from '../runtime';
@@ -91,6 +94,11 @@ export const choice: StepHandler<'choice'> = {
       return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? CODE_TEMPLATES.choiceRetry, true));
     }
     if (step.otherwise === 'question') return { type: 'question', text };
+    // A question typed where a pick was expected ("申请后几天给答复？") is answered, not met with
+    // "请回复序号": only when it asks something and search is sure what it asks.
+    if (looksLikeQuestion(text, ctx.services.flows.context) && ctx.services.search.search(text, { top: 1, locale: ctx.locale }).confident) {
+      return { type: 'question', text };
+    }
     return retryOrFail(step, ctx, () => prompt(step, ctx, step.retry ?? step.prompt, true));
   },
   targets: (step) => ({
