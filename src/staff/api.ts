@@ -8,6 +8,7 @@
  *   GET  /cases/:id                           → the case with its transcript (and notes, window)
  *   POST /cases/:id/claim | /messages {text} | /notes {text} | /transfer {to} | /handback | /close {outcome}
  *   GET  /export.csv?since=                   closed cases, one row each
+ *   GET  /report.csv?since=                   counts by topic, district, outcome, channel
  * Also: GET /stats, GET /events (SSE), GET /canned, GET /colleagues; editor: POST /canned/reload;
  * admin: GET/POST /users,
  * POST /users/:username/disable, GET /audit. Every POST needs X-CSRF-Token (except login).
@@ -21,7 +22,7 @@ import type { CaseStore } from '../cases/store';
 import type { Logger } from '../logger';
 import { AuthError, cookie, LoginLimiter, readCookie, requireStaff, SESSION_COOKIE } from './auth';
 import type { CannedReply } from './canned';
-import { caseStats, casesCsv } from './report';
+import { caseStats, casesCsv, summaryCsv } from './report';
 import { type StaffService, StaffError } from './service';
 import type { StaffSessions } from './sessions';
 import { isRole, type StaffUser, type StaffUsers, UserError } from './users';
@@ -192,6 +193,12 @@ export function createStaffApi(deps: StaffApiDeps): Router {
     const list = await closedCases(req);
     await service.recordExport(me(req), list.length);
     res.type('text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="12348-cases.csv"').send(casesCsv(list));
+  });
+
+  router.get('/report.csv', requireStaff(), async (req, res) => {
+    const list = await closedCases(req);
+    await service.recordExport(me(req), list.length);
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="12348-report.csv"').send(summaryCsv(list));
   });
 
   router.get('/stats', requireStaff(), async (req, res) => {

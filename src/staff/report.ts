@@ -53,6 +53,30 @@ export function casesCsv(cases: Case[]): string {
   return `\uFEFF${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }
 
+/**
+ * The centre's figures as CSV: one row per (dimension, value) for topic, district, outcome and
+ * channel, with the number of closed cases, mean seconds to first response and mean rating.
+ */
+export function summaryCsv(cases: Case[]): string {
+  const rows: string[] = ['dimension,value,cases,mean_first_response_seconds,mean_rating,rated'];
+  const dims: [string, (c: Case) => string][] = [
+    ['all', () => 'all'],
+    ['topic', (c) => c.topic ?? 'unknown'],
+    ['district', (c) => c.district?.name ?? 'unknown'],
+    ['outcome', (c) => c.outcome ?? 'unknown'],
+    ['channel', (c) => c.channelId],
+  ];
+  for (const [dim, key] of dims) {
+    const groups = new Map<string, Case[]>();
+    for (const c of cases) groups.set(key(c), [...(groups.get(key(c)) ?? []), c]);
+    for (const [value, group] of [...groups].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
+      const s = caseStats(group);
+      rows.push([dim, value, s.closed, s.meanFirstResponseSeconds, s.meanRating, s.rated].map(cell).join(','));
+    }
+  }
+  return `\uFEFF${rows.join('\r\n')}\r\n`;
+}
+
 export interface CaseStats {
   closed: number;
   byTopic: Record<string, number>;

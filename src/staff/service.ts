@@ -49,8 +49,12 @@ export interface StaffServiceDeps {
   now?: () => Date;
 }
 
+/** One "open" audit entry per person and case in this window (the console re-reads a case on every live update). */
+const OPEN_AUDIT_WINDOW_MS = 10 * 60_000;
+
 export class StaffService {
   private readonly now: () => Date;
+  private readonly lastOpen = new Map<string, number>();
 
   constructor(private readonly deps: StaffServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -106,7 +110,13 @@ export class StaffService {
   async open(id: CaseId, actor: StaffUser): Promise<CaseWithTranscript> {
     const c = await this.deps.cases.getWithTranscript(id);
     if (!c) throw new StaffError(404, 'not-found', 'no such case');
-    await this.audit(actor, 'open', id);
+    const key = `${actor.username}/${id}`;
+    const t = this.now().getTime();
+    if (t - (this.lastOpen.get(key) ?? -Infinity) >= OPEN_AUDIT_WINDOW_MS) {
+      await this.audit(actor, 'open', id);
+      this.lastOpen.set(key, t);
+      if (this.lastOpen.size > 50_000) this.lastOpen.clear();
+    }
     return c;
   }
 

@@ -10,7 +10,7 @@ import { parseRating } from '../../src/bot/live-handoff';
 import type { Case, CaseId } from '../../src/cases/model';
 import { KnowledgeBase } from '../../src/content/knowledge';
 import { loadCanned } from '../../src/staff/canned';
-import { caseStats, casesCsv } from '../../src/staff/report';
+import { caseStats, casesCsv, summaryCsv } from '../../src/staff/report';
 import { knowledge } from '../helpers';
 
 const closed = (over: Partial<Case>): Case => ({
@@ -90,5 +90,20 @@ describe('reporting', () => {
     assert.equal(s.meanFirstResponseSeconds, 180);
     assert.equal(s.meanRating, 4);
     assert.equal(s.rated, 2);
+  });
+
+  it('writes the counts as CSV by topic, district, outcome and channel', () => {
+    const csv = summaryCsv([
+      closed({ topic: 'a', outcome: 'answered', rating: { score: 5 } }),
+      closed({ topic: 'a', outcome: 'mediation', rating: { score: 3 } }),
+      closed({ topic: 'b', outcome: 'answered' }),
+    ]);
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'dimension,value,cases,mean_first_response_seconds,mean_rating,rated');
+    assert.ok(lines.includes('all,all,3,120,4,2'));
+    assert.ok(lines.includes('topic,a,2,120,4,2'));
+    assert.ok(lines.includes('topic,b,1,120,,0'));
+    assert.ok(lines.includes('outcome,answered,2,120,5,1'));
+    assert.ok(lines.includes('channel,directline,3,120,4,2'));
   });
 });
