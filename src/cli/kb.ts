@@ -15,6 +15,7 @@ import { checkDialogs, loadFlows } from '../dialogs';
 import { evaluateEmergency, formatEmergencyReport, readEmergencySet } from '../dialogs/emergency-eval';
 import { evaluateTalk, formatTalkReport, readTalkFile } from '../bot/talk-eval';
 import { SearchEngine } from '../search/engine';
+import { checkDeskContent } from '../staff/check';
 import { writeFileSync } from 'node:fs';
 import { type CalibrationFile, calibrationTable, chooseThreshold, fitCalibration } from '../search/calibration';
 import { type EvalReport, type EvalSet, evaluate, readEvalHalves, verdictSamples } from '../search/eval';
@@ -38,7 +39,13 @@ const commands: Record<string, Command> = {
   async check() {
     const c = loadKnowledge(KNOWLEDGE_DIR);
     // Flows, templates and translations are checked against the same content (entry ids, routes).
-    const issues = [...c.issues, ...checkDialogs(DIALOGS_DIR, new KnowledgeBase(c)).map((i) => ({ ...i, file: `dialogs/${i.file}` }))];
+    const kb = new KnowledgeBase(c);
+    const issues = [
+      ...c.issues,
+      ...checkDialogs(DIALOGS_DIR, kb).map((i) => ({ ...i, file: `dialogs/${i.file}` })),
+      // The 12348 desk: canned replies for staff and the live-handoff lexicon.
+      ...checkDeskContent(KNOWLEDGE_DIR, DIALOGS_DIR, kb),
+    ];
     const errors = issues.filter((i) => i.severity === 'error');
     const warnings = issues.filter((i) => i.severity === 'warning');
     if (warnings.length) console.log(formatIssues(warnings));

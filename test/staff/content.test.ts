@@ -3,13 +3,14 @@
  * field), the rating parser, the CSV export (formula cells defused) and the centre's counts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseRating } from '../../src/bot/live-handoff';
 import type { Case, CaseId } from '../../src/cases/model';
 import { KnowledgeBase } from '../../src/content/knowledge';
 import { loadCanned } from '../../src/staff/canned';
+import { checkDeskContent } from '../../src/staff/check';
 import { caseStats, casesCsv, summaryCsv } from '../../src/staff/report';
 import { knowledge } from '../helpers';
 
@@ -53,6 +54,25 @@ describe('canned replies (knowledge/canned)', () => {
       for (const w of ['canned/a.yaml replies.0.id', 'canned/a.yaml replies.0.title', 'canned/c.yaml replies.0.id', 'canned/c.yaml replies.1.topics', 'canned/d.yaml ']) {
         assert.ok(where.includes(w), `${w} in ${where.join(' | ')}`);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kb check of the desk content', () => {
+  it('finds nothing wrong in the shipped canned replies and handoff lexicon, and names file and field when something is', () => {
+    const kb = new KnowledgeBase(knowledge());
+    assert.deepEqual(checkDeskContent(resolve(__dirname, '../../knowledge'), resolve(__dirname, '../../dialogs'), kb), []);
+    const dir = mkdtempSync(join(tmpdir(), 'desk-content-'));
+    try {
+      mkdirSync(join(dir, 'canned'));
+      mkdirSync(join(dir, 'lexicon'));
+      writeFileSync(join(dir, 'canned/x.yaml'), 'replies:\n  - id: ok\n    title: 好的\n    text: 好的好的\n    topics: [nope]\n');
+      writeFileSync(join(dir, 'lexicon/handoff.yaml'), 'cancel: [取消]\n');
+      const issues = checkDeskContent(dir, dir, kb);
+      assert.ok(issues.some((i) => i.file === 'canned/x.yaml' && i.field === 'replies.0.topics' && i.severity === 'error'));
+      assert.ok(issues.some((i) => i.file === 'dialogs/lexicon/handoff.yaml' && i.field === 'status'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
