@@ -107,8 +107,21 @@ export class LiveHandoff {
     });
   }
 
-  /** True when the turn is handled here and the dialog engine must not run. */
+  /**
+   * True when the turn is handled here and the dialog engine must not run. If the case store
+   * fails, the bot answers as if there were no case (logged): a database outage must never keep
+   * a citizen from the bot — least of all from the 110 answer to danger.
+   */
   async before(context: TurnContext): Promise<boolean> {
+    try {
+      return await this.relay(context);
+    } catch (err) {
+      this.deps.logger.error({ err, conversation: context.activity.conversation?.id }, 'live handoff check failed; the bot answers');
+      return false;
+    }
+  }
+
+  private async relay(context: TurnContext): Promise<boolean> {
     const a = context.activity;
     const channelId = a.channelId ?? 'unknown';
     const conversationId = a.conversation?.id ?? 'unknown';
@@ -186,6 +199,14 @@ export class LiveHandoff {
 
   /** After the engine: a case created in this turn gets its queue message and handoff.initiate. */
   async after(context: TurnContext): Promise<void> {
+    try {
+      await this.announce(context);
+    } catch (err) {
+      this.deps.logger.error({ err, conversation: context.activity.conversation?.id }, 'could not announce a new case (it is stored)');
+    }
+  }
+
+  private async announce(context: TurnContext): Promise<void> {
     const a = context.activity;
     const c = this.deps.sink.takeCreated(a.channelId ?? 'unknown', a.conversation?.id ?? 'unknown');
     if (!c) return;

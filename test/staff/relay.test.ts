@@ -299,3 +299,22 @@ describe('live handoff on WeChat (fake platform)', function () {
     }
   });
 });
+
+describe('when the case database fails', function () {
+  this.timeout(60_000);
+  it('the bot still answers (danger first with 110), and a handoff says honestly it did not go through', async () => {
+    const desk = await startDesk();
+    try {
+      const citizen = new Citizen(desk.url);
+      await citizen.open(() => desk.rt.directLine.issueToken());
+      await desk.rt.caseDb.db.close();
+      assert.match((await citizen.ask('有人拿刀要砍我')).join(), /110/);
+      for (const m of ['转人工', '是', '鼓楼区', '跳过']) await citizen.ask(m);
+      const r = await citizen.ask('数据库坏了时的求助');
+      assert.match(r.join(), /没能把您的请求转给工作人员/);
+      assert.match(r.join(), /12348/);
+    } finally {
+      await desk.close().catch(() => undefined);
+    }
+  });
+});
