@@ -15,6 +15,7 @@ import { createCaseDesk } from './bot/case-desk';
 import { Deliveries } from './cases/delivery';
 import { StaffedHours } from './cases/hours';
 import { openCaseDatabase } from './cases/open';
+import { bridgeCaseEvents } from './cases/pg-events';
 import { InProcessAdapter } from './bot/in-process-adapter';
 import type { Channel } from './channels/channel';
 import { createDirectLineChannel } from './channels/directline';
@@ -220,6 +221,10 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
   }
 
   await rt.caseDb.ready;
+  // Several processes on one PostgreSQL: staff consoles hear about cases from all of them.
+  const bridge = rt.caseDb.pg
+    ? await bridgeCaseEvents(rt.desk.events, rt.caseDb.pg.pool, rt.caseDb.pg.schema, (err) => logger.warn({ err }, 'case events (LISTEN/NOTIFY) failed'))
+    : undefined;
   const server = rt.app.listen(config.PORT, config.HOST);
   // Slow or idle clients must not hold connections (Node's defaults allow 300 s per request).
   server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
@@ -243,7 +248,7 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
   const shutdown = () => {
     logger.info('shutting down');
     server.close();
-    void Promise.all([...rt.channels.map((c) => c.close?.()), rt.caseDb.db.close()]).finally(() => process.exit(0));
+    void Promise.all([...rt.channels.map((c) => c.close?.()), bridge?.close().then(() => rt.caseDb.db.close()) ?? rt.caseDb.db.close()]).finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGTERM', shutdown);

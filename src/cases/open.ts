@@ -50,6 +50,8 @@ class MigratedDb implements SqlDb {
 
 export interface CaseDatabase {
   db: SqlDb;
+  /** The PostgreSQL connection pool, when on PostgreSQL (case events across processes). */
+  pg?: PgDb;
   cases: SqlCaseStore;
   ready: Promise<void>;
 }
@@ -57,5 +59,5 @@ export interface CaseDatabase {
 export function openCaseDatabase(opts: CaseDatabaseOptions): CaseDatabase {
   const inner: SqlDb = opts.databaseUrl ? new PgDb({ connectionString: opts.databaseUrl, schema: opts.schema }) : new SqliteDb(opts.sqliteFile ?? 'data/cases.db');
   const db = new MigratedDb(inner);
-  return { db, cases: new SqlCaseStore(db), ready: db.ready };
+  return { db, cases: new SqlCaseStore(db), ready: db.ready, ...(inner instanceof PgDb ? { pg: inner } : {}) };
 }
