@@ -7,7 +7,7 @@
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { watch } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { createBot } from './bot/bot';
@@ -225,11 +225,17 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
   const bridge = rt.caseDb.pg
     ? await bridgeCaseEvents(rt.desk.events, rt.caseDb.pg.pool, rt.caseDb.pg.schema, (err) => logger.warn({ err }, 'case events (LISTEN/NOTIFY) failed'))
     : undefined;
-  const server = rt.app.listen(config.PORT, config.HOST);
-  // Slow or idle clients must not hold connections (Node's defaults allow 300 s per request).
-  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
-  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
-  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  // Slow or idle clients must not hold connections (Node's defaults allow 300 s per request and
+  // check only every 30 s).
+  const server = createServer(
+    {
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    rt.app,
+  ).listen(config.PORT, config.HOST);
   server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);

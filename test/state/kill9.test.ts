@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { messageXml, nextMsgId } from '../channels/wechat/fake-platform';
@@ -47,6 +47,8 @@ async function startServer(dir: string, port: number): Promise<Server> {
       DIRECTLINE_SECRET: 'kill9-directline-secret-0123456789',
       WECHAT_TOKEN,
       RATE_LIMITS: 'off',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '3000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,6 +115,19 @@ describe('D11: kill -9 with SQLite state', function () {
     const first = await fetch(signedWeChatUrl(server.base), { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
     const firstAnswer = contentOf(await first.text());
     assert.ok(firstAnswer.length > 0);
+
+    // D9 while we are here: a client that sends its body slowly is cut off (here after 3 s), not held 300 s.
+    const slow = connect(port, '127.0.0.1');
+    const t0 = Date.now();
+    slow.write('POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    const answer = await new Promise<string>((r) => {
+      let got = '';
+      slow.on('data', (c) => (got += String(c)));
+      slow.on('close', () => r(got));
+      slow.on('error', () => r(got));
+    });
+    assert.ok(Date.now() - t0 < 8000, `held ${Date.now() - t0} ms`);
+    assert.match(answer, /^HTTP\/1\.1 408|^$/);
 
     await kill9(server);
     server = await startServer(dir, port);
