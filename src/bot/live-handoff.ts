@@ -210,6 +210,9 @@ export class LiveHandoff {
     const a = context.activity;
     const c = this.deps.sink.takeCreated(a.channelId ?? 'unknown', a.conversation?.id ?? 'unknown');
     if (!c) return;
+    // What the bot said in this turn after the case was stored ("已经转给 12348 …") belongs to it too.
+    const said = this.deps.transcripts.get(conversationKey(c.channelId, c.conversationId)).filter((e) => e.kind === 'bot' && e.at > c.createdAt);
+    for (const e of said) await this.deps.cases.append(c.id, e);
     const locale = this.locale(c, context);
     const position = (await this.deps.cases.queuePosition(c.id)) ?? 1;
     const hours = describeHours(this.deps.hours, (k, v) => this.t(locale, k, v));

@@ -161,6 +161,7 @@ describe('live handoff in web chat (Direct Line)', function () {
     const transcript = (initiate!.attachments?.[0]?.content as { activities: { text: string }[] }).activities.map((a) => a.text);
     assert.ok(transcript.includes('转人工'));
     assert.ok(transcript.includes('工伤认定怎么申请'));
+    assert.ok(transcript.some((t) => /已经转给 \S*12348\S* 的工作人员/.test(t)), 'with what the bot told the citizen when the case was made');
     assert.match(String((initiate!.value as { caseId: string }).caseId), /^c_/);
   });
 });
