@@ -48,6 +48,8 @@ export const emergencyFileSchema = z
     patterns: z.array(patternSchema).min(1),
     /** Phrases that contain a signal but mean something else ("救命钱", "想死你了"); removed first. */
     except: z.array(word).default([]),
+    /** Input-method slips in danger words ("救名" → "救命"), repaired before segmenting. */
+    typos: z.record(z.string().min(2), z.string().min(1)).default({}),
     verified_lines: z.record(z.string(), z.array(z.string())).default({}),
   })
   .strict()
@@ -117,6 +119,7 @@ export interface EmergencyRules {
   /** Category → numbers to call. */
   calls: Map<string, string[]>;
   except: string[];
+  typos: [from: string, to: string][];
   /** Hotline ids to add per category, used only when the directory lists them. */
   verifiedLines: Record<string, string[]>;
 }
@@ -178,6 +181,7 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
     patterns,
     calls: new Map(file.categories.map((c) => [c.id, c.calls])),
     except: file.except.map((e) => normalizeKeepSpaces(simplified(String(e))).replace(/ /g, '')).filter(Boolean),
+    typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeMember(a).text, normalizeMember(b).text]).filter(([a]) => !!a),
     verifiedLines: file.verified_lines,
   };
 }

@@ -61,10 +61,12 @@ interface Scan {
   wordOf: Int32Array;
 }
 
-function segment(text: string, except: string[]): Scan {
+function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos'>): Scan {
   let n = normalizeKeepSpaces(simplified(text.slice(0, MAX_SCAN)));
-  // Exception phrases ("救命钱", "想死你了") are cut out before anything is matched.
-  for (const e of except) if (n.includes(e)) n = n.split(e).join(' ');
+  // Input-method slips in danger words are repaired ("救名" → "救命"); exception phrases ("救命钱",
+  // "想死你了") are cut out before anything is matched.
+  for (const [from, to] of rules.typos) if (n.includes(from)) n = n.split(from).join(to);
+  for (const e of rules.except) if (n.includes(e)) n = n.split(e).join(' ');
   const raw = cutWords(n);
   const words: string[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -237,13 +239,13 @@ function decide(best: Strength, frames: Partial<Record<Frame, number>>): Emergen
 
 /** The words the detector sees (for tests and for editors checking why a message matched). */
 export function emergencyWords(text: string, rules: EmergencyRules): string[] {
-  return segment(text, rules.except).words;
+  return segment(text, rules).words;
 }
 
 export function detectEmergency(text: string, rules: EmergencyRules): EmergencySignal | undefined {
   try {
     if (!text) return undefined;
-    const scan = segment(text, rules.except);
+    const scan = segment(text, rules);
     if (!scan.words.length) return undefined;
     const occ = findClasses(scan, rules);
     const found = findPatterns(scan, rules, occ);

@@ -122,6 +122,8 @@ const BY_CLASS: [string, string, string[]][] = [
   ['medical', '我爸突然倒下了 叫不醒', ['110', '120']],
   ['traditional characters', '有人拿著刀在樓下', ['110']],
   ['English', 'a man is following me', ['110']],
+  ['input-method slip', '救名 有人在砸门', ['110']],
+  ['dialect', '俺娘叫人打得起不来了', ['110']],
 ];
 
 /** The same harm, once happening now (the alarm) and once in the past or as a hypothesis (no alarm). */
