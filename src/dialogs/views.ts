@@ -11,7 +11,8 @@
  *   now    the body's first paragraph that opens with a bold label ("**现在可以做的：**"), label cut
  *   steps  the list under a heading containing 步骤 / Steps, else the body's first list; each item's
  *          first sentence, cut at a clause boundary past STEP_CHARS
- *   basis  at most two laws with at most two articles each, "等" for the rest
+ *   basis  at most two laws with at most two articles each, "等" for the rest (procedures only
+ *          where no law is cited)
  * Hotline numbers (knowledge/directory, the only numbers the bot may give) and verified office
  * phones (directoryNumbers) become Markdown `tel:` links in every rendered reply (src/i18n/tel.ts,
  * applied by the template set); channels without links (WeChat, the console) show the digits.
@@ -236,9 +237,11 @@ export function sourcesShort(sources: readonly Source[], locale: Locale): string
     const a = arts.slice(0, MAX_BASIS_ARTICLES).join(locale === 'en' ? ', ' : '、');
     return `《${law}》${locale === 'en' ? ' ' : ''}${a}${arts.length > MAX_BASIS_ARTICLES ? more : ''}`;
   });
-  const all = [...parts, ...others];
+  // Laws first; a procedure (long: "…（司法部）") only where no law is cited. The full text has all.
+  const all = parts.length ? parts : others;
+  const dropped = all.length > MAX_BASIS_LAWS[locale] || (parts.length > 0 && others.length > 0);
   const line = all.slice(0, MAX_BASIS_LAWS[locale]).join(locale === 'en' ? '; ' : '；');
-  return all.length > MAX_BASIS_LAWS[locale] && !line.endsWith(more) ? line + more : line;
+  return dropped && !line.endsWith(more) ? line + more : line;
 }
 
 export interface AnswerView {

@@ -134,6 +134,9 @@ describe('routes and answers (views)', () => {
       { law: '保障农民工工资支付条例', article: '第三十条' },
     ] as never;
     assert.equal(sourcesShort(src, 'zh-CN'), '《劳动合同法》第十条、第八十二条等；《劳动争议调解仲裁法》第二十七条等');
+    const withProcedure = [{ law: '法律援助法', article: '第二十三条' }, { procedure: '12348 热线', issuer: '司法部' }] as never;
+    assert.equal(sourcesShort(withProcedure, 'zh-CN'), '《法律援助法》第二十三条等');
+    assert.equal(sourcesShort([{ procedure: '12348 热线', issuer: '司法部' }] as never, 'zh-CN'), '12348 热线（司法部）');
   });
 
   it('tel: links only for directory numbers, a hotline name as one link, not in URLs or quoted names', () => {
@@ -143,6 +146,8 @@ describe('routes and answers (views)', () => {
     assert.equal(telLinks('“掌上12348”和 12309.gov.cn、https://x.cn/12348', phones), '“掌上12348”和 12309.gov.cn、https://x.cn/12348');
     assert.equal(telLinks('打 13812345678 或 123480', phones), '打 13812345678 或 123480');
     assert.equal(telLinks('[12348](tel:12348)', phones), '[12348](tel:12348)');
+    assert.equal(telLinks('（12348中国法网）；热线 12348）', phones), '（12348中国法网）；热线 [12348](tel:12348)）');
+    assert.equal(telLinks('12345 政务服务便民热线可以', phones), '[12345 政务服务便民热线](tel:12345)可以');
   });
 
   it('every rendered answer links its hotline numbers', () => {
