@@ -125,6 +125,8 @@ export function createStaffApi(deps: StaffApiDeps): Router {
       throw new AuthError(401, 'bad-credentials', 'wrong username or password');
     }
     limiter.succeed(keys);
+    // Expired sessions are deleted at sign-in, so the table holds only live ones.
+    await sessions.purgeExpired();
     const s = await sessions.create(user.username);
     await cases.audit({ at: new Date().toISOString(), actor: user.username, action: 'login' });
     res.setHeader('Set-Cookie', cookie(SESSION_COOKIE, s.token, { secure: deps.cookieSecure, maxAgeSec: deps.sessionTtlSec }));

@@ -115,6 +115,7 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
       return loginPage(res, 401, '用户名或密码不对。', username);
     }
     deps.limiter.succeed(keys);
+    await deps.sessions.purgeExpired();
     const s = await deps.sessions.create(user.username);
     await deps.cases.audit({ at: new Date().toISOString(), actor: user.username, action: 'login' });
     res.append('Set-Cookie', cookie(SESSION_COOKIE, s.token, { secure: deps.cookieSecure, maxAgeSec: deps.sessionTtlSec }));
