@@ -125,7 +125,7 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
     try {
       emergency = compileEmergencyRules(emergencyFile);
     } catch (e) {
-      issues.push(err('lexicon/emergency.yaml', '', `bad regular expression: ${(e as Error).message}`));
+      issues.push(err('lexicon/emergency.yaml', '', `cannot compile the danger patterns: ${(e as Error).message}`));
     }
   }
   if (routes) {
