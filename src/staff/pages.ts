@@ -42,6 +42,12 @@ export interface StaffPagesDeps {
 const hbs = Handlebars.create();
 // Times as a Xuzhou desk reads them; the ISO value stays in the datetime attribute.
 const TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+/** "12 分钟" since an ISO time (the queue's waiting column). */
+export function waited(iso: string, now = Date.now()): string {
+  const min = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  return min < 60 ? `${min} 分钟` : min < 48 * 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分钟` : `${Math.floor(min / 1440)} 天`;
+}
+hbs.registerHelper('waited', (iso: unknown) => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? waited(iso) : ''));
 hbs.registerHelper('time', (iso: unknown) => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? TIME.format(new Date(iso)) : ''));
 /** Flow slot names as staff read them (other slots show their own name). */
 const ANSWER_LABELS: Record<string, string> = { consent: '同意转人工', matter: '事项', role: '身份', art32: '第三十二条情形', art42: '第四十二条人群', hardship: '经济状况', result: '预审结论' };

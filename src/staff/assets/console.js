@@ -38,6 +38,13 @@
     return isNaN(d.getTime()) ? '' : TIME.format(d);
   }
 
+  function waited(iso) {
+    var min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+    if (min < 60) return min + ' 分钟';
+    if (min < 48 * 60) return Math.floor(min / 60) + ' 小时 ' + (min % 60) + ' 分钟';
+    return Math.floor(min / 1440) + ' 天';
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -60,7 +67,7 @@
     if (!cases.length) {
       var tr = el('tr', 'empty');
       var td = el('td', '', '没有符合条件的求助。');
-      td.colSpan = 9;
+      td.colSpan = 10;
       tr.appendChild(td);
       body.appendChild(tr);
       return;
@@ -82,6 +89,7 @@
       tr.appendChild(s);
       tr.appendChild(el('td', '', c.channelId));
       tr.appendChild(el('td', '', time(c.createdAt)));
+      tr.appendChild(el('td', '', c.position ? waited(c.createdAt) : ''));
       tr.appendChild(el('td', '', c.assignee || ''));
       body.appendChild(tr);
     });
@@ -167,6 +175,7 @@
 
   if (page === 'queue') {
     events(function () { refreshQueue(); });
+    setInterval(refreshQueue, 60000);
     document.addEventListener('keydown', queueKeys);
   }
 
