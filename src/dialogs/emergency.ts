@@ -211,7 +211,7 @@ const RANK: Record<Strength, number> = { always: 3, strong: 2, weak: 1 };
  * The decision, from the strongest danger pattern found and the framing of the whole message:
  *   always                       → emergency, whatever the framing ("救命", "不想活了")
  *   strong, said as now          → emergency;  now and also past/hypothetical → caution, and
- *                                  so is a weak sign of now (刚才, 在门口) with a question
+ *                                  so is a single sign of now (现在, 刚才, 在门口) with a question
  *   strong, past or hypothetical → none ("去年被打伤了", "如果有人拿刀威胁我")
  *   strong, time unclear         → caution if asked as a question or a legal question
  *                                  ("被打伤了能索赔多少", "老公打我怎么办"), told as a habit
@@ -223,10 +223,12 @@ function decide(best: Strength, frames: Partial<Record<Frame, number>>): Emergen
   // A weak sign of now alone (刚才, 在门口: weight 1) does not outweigh a question asked about it.
   const present = frames.present ?? 0;
   const now = present > 0;
-  const surelyNow = present >= 2;
   const notNow = (frames.past ?? 0) + (frames.hypothetical ?? 0) > 0;
   const legal = (frames.question ?? 0) > 0;
   const asked = legal || (frames.ask ?? 0) + (frames.habitual ?? 0) > 0;
+  // Asked as a question, one sign of now (a lone 现在 or 还在: "现在他还不赔，能告吗") is not enough
+  // for the alarm — do both (caution); two are ("他现在还在打我，能离婚吗").
+  const surelyNow = present >= (asked ? 3 : 2);
   if (best === 'always') return 'emergency';
   if (best === 'strong') {
     if (now) return notNow || (!surelyNow && asked) ? 'caution' : 'emergency';
