@@ -119,11 +119,18 @@ export function officeFor(routes: RoutesFile, entry: KnowledgeEntry): OfficeKind
   return routes.topic_offices[entry.topic];
 }
 
+/**
+ * A law's name in title marks: "中华人民共和国劳动合同法" → 《劳动合同法》. English entries name a law
+ * "中文 (English)"; the translation stays outside the marks: 《劳动合同法》(Labour Contract Law of the PRC).
+ */
+export function lawTitle(law: string): string {
+  const name = law.replace(/^中华人民共和国/, '');
+  const at = name.indexOf(' (');
+  return at > 0 ? `《${name.slice(0, at)}》${name.slice(at + 1)}` : `《${name}》`;
+}
+
 export function formatSource(s: Source, locale: Locale): string {
-  if ('law' in s) {
-    const law = s.law.replace(/^中华人民共和国/, '');
-    return locale === 'en' ? `《${law}》 ${s.article}` : `《${law}》${s.article}`;
-  }
+  if ('law' in s) return locale === 'en' ? `${lawTitle(s.law)} ${s.article}` : `${lawTitle(s.law)}${s.article}`;
   return locale === 'en' ? `${s.procedure} (${s.issuer})` : `${s.procedure}（${s.issuer}）`;
 }
 
@@ -144,7 +151,7 @@ export function sourcesLine(sources: readonly Source[], locale: Locale): string 
   const sep = locale === 'en' ? '; ' : '；';
   const artSep = locale === 'en' ? ', ' : '、';
   return parts
-    .map((p) => (p.startsWith('law:') ? `《${p.slice(4)}》${locale === 'en' ? ' ' : ''}${byLaw.get(p.slice(4))!.join(artSep)}` : p.slice(2)))
+    .map((p) => (p.startsWith('law:') ? `${lawTitle(p.slice(4))}${locale === 'en' ? ' ' : ''}${byLaw.get(p.slice(4))!.join(artSep)}` : p.slice(2)))
     .join(sep);
 }
 
@@ -235,7 +242,7 @@ export function sourcesShort(sources: readonly Source[], locale: Locale): string
   const more = locale === 'en' ? ' etc.' : '等';
   const parts = [...byLaw].map(([law, arts]) => {
     const a = arts.slice(0, MAX_BASIS_ARTICLES).join(locale === 'en' ? ', ' : '、');
-    return `《${law}》${locale === 'en' ? ' ' : ''}${a}${arts.length > MAX_BASIS_ARTICLES ? more : ''}`;
+    return `${lawTitle(law)}${locale === 'en' ? ' ' : ''}${a}${arts.length > MAX_BASIS_ARTICLES ? more : ''}`;
   });
   // Laws first; a procedure (long: "…（司法部）") only where no law is cited. The full text has all.
   const all = parts.length ? parts : others;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { KnowledgeBase } from '../../src/content/knowledge';
-import type { District } from '../../src/content/schema';
+import type { District, Source } from '../../src/content/schema';
 import { evalCondition } from '../../src/dialogs/runtime';
 import { parsePhone } from '../../src/dialogs/steps/ask';
-import { answerShape, answerView, chatBody, directoryNumbers, MAX_STEPS, routeView, shortStep, sourcesLine, sourcesShort, STEP_CHARS } from '../../src/dialogs/views';
+import { answerShape, answerView, chatBody, directoryNumbers, formatSource, lawTitle, MAX_STEPS, routeView, shortStep, sourcesLine, sourcesShort, STEP_CHARS } from '../../src/dialogs/views';
 import { telLinks } from '../../src/i18n/tel';
 import { knowledge } from '../helpers';
 import { realFlows, realKb } from '../bot/harness';
@@ -90,6 +90,31 @@ describe('routes and answers (views)', () => {
       'zh-CN',
     );
     assert.equal(line, '《法律援助法》第三十八条、第四十三条；12348 热线（司法部）');
+  });
+
+  it('an English entry’s "中文 (English)" law name renders as 《中文》(English) in every source line', () => {
+    const src = [
+      { law: '中华人民共和国劳动合同法 (Labour Contract Law of the PRC)', article: '第十条 (Art. 10)' },
+      { law: '中华人民共和国劳动合同法 (Labour Contract Law of the PRC)', article: '第八十二条 (Art. 82)' },
+    ] as never;
+    assert.equal(sourcesLine(src, 'en'), '《劳动合同法》(Labour Contract Law of the PRC) 第十条 (Art. 10), 第八十二条 (Art. 82)');
+    assert.equal(sourcesShort(src, 'en'), '《劳动合同法》(Labour Contract Law of the PRC) 第十条 (Art. 10), 第八十二条 (Art. 82)');
+    assert.equal(formatSource((src as Source[])[0]!, 'en'), '《劳动合同法》(Labour Contract Law of the PRC) 第十条 (Art. 10)');
+    // Only " (" splits: a full-width bracket inside a Chinese name stays inside the marks.
+    assert.equal(lawTitle('最高人民法院关于适用《民法典》婚姻家庭编的解释（一）'), '《最高人民法院关于适用《民法典》婚姻家庭编的解释（一）》');
+    assert.equal(lawTitle('中华人民共和国法律援助法'), '《法律援助法》');
+  });
+
+  it('no English answer in the real content shows a translation inside 《》', () => {
+    const kb = realKb();
+    const routes = realFlows().routes;
+    const en = kb.entries.filter((e) => e.locale === 'en');
+    assert.ok(en.length > 0);
+    for (const e of en) {
+      const v = answerView(kb, routes, e, 'en', undefined);
+      assert.doesNotMatch(v.sources, /《[^》]* \(/, e.id);
+      assert.doesNotMatch(v.sourcesShort, /《[^》]* \(/, e.id);
+    }
   });
 
   it('chat body drops the legal-basis section, keeps Markdown, removes HTML and images', () => {
