@@ -41,9 +41,23 @@ interface Read {
   result: SearchResult;
   /** The answer stays in the topic on screen. */
   followup: boolean;
-  /** "还有呢": nothing close in the topic, the entry's follow-ups are the options. */
+  /** A bare follow-up narrowed to the topic on screen: the entries to offer. */
   offer?: string[];
 }
+
+/**
+ * The words the citizen left out put back: the message with the topic's title in front, among the
+ * topic's entries and the entry's follow-ups except the entry already on screen.
+ */
+function withTopicWords(ctx: StepContext, q: string, locale: Locale, topic: string, entry: string | undefined, followups: readonly string[]): SearchResult | undefined {
+  const kb = ctx.services.kb;
+  const others = [...new Set([...kb.entries.filter((e) => e.topic === topic).map((e) => e.id), ...followups])].filter((id) => id !== entry);
+  if (!others.length) return undefined;
+  return ctx.services.search.search(`${kb.topic(topic)?.title ?? ''} ${q}`, { top: 5, locale, within: { ids: others } });
+}
+
+/** Sure of one entry (not only of its topic). */
+const sure = (r: SearchResult) => r.confident && (r.reason as string) !== 'topic';
 
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
 function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
@@ -56,11 +70,8 @@ function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
   const within = search.search(q, { top: 5, locale, within: { topics: [topic], ids: followups } });
   const reading = chooseReading(cue, alone, within, topic);
-  const sure = (r: SearchResult) => r.confident && (r.reason as string) !== 'topic';
   if (reading === 'narrow' || (reading === 'within' && !sure(within) && cue !== 'weak')) {
-    const kb = ctx.services.kb;
-    const others = [...new Set([...kb.entries.filter((e) => e.topic === topic).map((e) => e.id), ...followups])].filter((id) => id !== entry);
-    const expanded = others.length ? search.search(`${kb.topic(topic)?.title ?? ''} ${q}`, { top: 5, locale, within: { ids: others } }) : undefined;
+    const expanded = withTopicWords(ctx, q, locale, topic, entry, followups);
     if (expanded && sure(expanded) && matchesOwnWords(expanded.results[0], alone.terms)) return { result: expanded, followup: true };
     if (reading === 'narrow') {
       const offer = [...new Set([...(expanded?.results ?? []).map((h) => h.id), ...followups])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
@@ -94,28 +105,25 @@ export const search: StepHandler<'search'> = {
       if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
       return { type: 'next', step: step.confident as StepId };
     }
-    const narrowTo = followup && ctx.talk.topic ? ctx.services.kb.topic(ctx.talk.topic)?.title : undefined;
-    if (offer) {
-      ctx.setSlot(SLOTS.candidates, offer.slice(0, MAX_CANDIDATES));
-      ctx.setSlot(SLOTS.narrowed, narrowTo);
-      return { type: 'next', step: step.unsure as StepId };
-    }
     const top = best?.score ?? 0;
     const seen = new Set<string>();
-    const candidates = r.results
-      .filter((h) => (topicOnly ? h.topic === best?.topic : h.resembles && h.score >= top * CANDIDATE_MIN_SHARE))
-      .filter((h) => !seen.has(h.id) && seen.add(h.id))
-      .slice(0, MAX_CANDIDATES)
-      .map((h) => h.id);
+    const candidates =
+      offer ??
+      r.results
+        .filter((h) => (topicOnly ? h.topic === best?.topic : h.resembles && h.score >= top * CANDIDATE_MIN_SHARE))
+        .filter((h) => !seen.has(h.id) && seen.add(h.id))
+        .slice(0, MAX_CANDIDATES)
+        .map((h) => h.id);
     ctx.setSlot(SLOTS.candidates, candidates);
-    if (followup && candidates.length) ctx.setSlot(SLOTS.narrowed, narrowTo);
+    if (followup && candidates.length && ctx.talk.topic) ctx.setSlot(SLOTS.narrowed, ctx.services.kb.topic(ctx.talk.topic)?.title);
     if (topicOnly && best && candidates.length) {
       // Sure of the topic, not of the entry: a follow-up typed instead of a pick is read in that topic.
       ctx.talk.topic = best.topic;
       delete ctx.talk.entry;
     }
     if (!candidates.length && !r.results.some((h) => h.resembles)) ctx.setSlot(SLOTS.verdict, r.reason === 'empty' ? 'empty' : 'no-match');
-    if (!topicOnly || !candidates.length) ctx.setSlot(SLOTS.misses, Number(ctx.getSlot(SLOTS.misses) ?? 0) + 1);
+    // Narrowed to one topic (search's "topic", or a follow-up in the topic on screen) is no miss.
+    if (!(topicOnly || offer) || !candidates.length) ctx.setSlot(SLOTS.misses, Number(ctx.getSlot(SLOTS.misses) ?? 0) + 1);
     if (q) {
       try {
         await ctx.services.sinks.unanswered.record({
