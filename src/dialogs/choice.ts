@@ -167,13 +167,18 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
   const yn = recognizeYesNo(input, lex);
   // A plain "no" answers the question too ("不是"), but not one that only declines ("不用了",
   // "算了": nothing more wanted); bare acknowledgements ("好的") say "got it", not "helpful".
-  if (yn === 'no' && !isSkip(input, lex)) return 'unhelpful';
+  if (isSkip(input, lex)) return undefined;
+  if (yn === 'no') return 'unhelpful';
   for (const { cue, helpful } of f.cues) {
     const at = whole.indexOf(cue);
-    if (at < 0 || cue.length / whole.length < FEEDBACK_MIN_CUE_SHARE) continue;
-    // "不是很有用", "没什么帮助": a helpful cue right after a negation says the opposite.
-    if (helpful && NEGATED_BEFORE.test(whole.slice(Math.max(0, at - 3), at))) return 'unhelpful';
-    return helpful ? 'helpful' : 'unhelpful';
+    if (at < 0) continue;
+    // "不太明白", "好像没什么用": a helpful cue shortly after a negation says the opposite; the
+    // negation and the cue together then have to be most of the answer.
+    const before = whole.slice(Math.max(0, at - 3), at);
+    const neg = helpful ? before.search(NEGATED_BEFORE) : -1;
+    const span = neg >= 0 ? before.length - neg + cue.length : cue.length;
+    if (span / whole.length < FEEDBACK_MIN_CUE_SHARE) continue;
+    return helpful && neg < 0 ? 'helpful' : 'unhelpful';
   }
   return undefined;
 }
