@@ -54,6 +54,7 @@ export interface CommandLexicon {
 }
 
 const COLLAPSED = { keepEmoji: true, collapseRepeats: true } as const;
+const MAX_COMPOSED_CHARS = 24;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A language word inside a longer message counts only when the message is this short. */
@@ -110,7 +111,8 @@ function forms(text: string, lex: CommandLexicon): string[] {
  */
 export function composedOf(text: string, lex: CommandLexicon): Command | undefined {
   const chars = Array.from(normalizeForMatch(text, COLLAPSED));
-  if (!chars.length || !lex.pieces.size) return undefined;
+  // Courtesies are short; a long message is something else whatever its words.
+  if (!chars.length || chars.length > MAX_COMPOSED_CHARS || !lex.pieces.size) return undefined;
   // best[i]: the best command for the first i characters (undefined: not composable, 'glue': glue only).
   const best: (Command | 'glue' | undefined)[] = new Array(chars.length + 1).fill(undefined);
   best[0] = 'glue';
