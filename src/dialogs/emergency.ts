@@ -37,7 +37,7 @@ export interface EmergencySignal {
   calls: string[];
   /** "pattern-id:matched words", danger patterns first, then framing. */
   matched: string[];
-  /** Framing found: weight per frame (present, past, hypothetical, question). */
+  /** Framing found: weight per frame (present, past, hypothetical, question, ask, habitual, done). */
   frames: Partial<Record<Frame, number>>;
 }
 
