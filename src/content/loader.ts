@@ -12,6 +12,8 @@
  *
  * Contract: loadKnowledge() never throws on bad content; it returns every issue found (errors and
  * warnings, each with file and field). assertValid() turns errors into a KnowledgeValidationError.
+ * `overrides` (path relative to the root → text, or null for a deleted file) lets the editor check
+ * a draft exactly as `kb check` would see it once saved, without touching the files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -48,6 +50,8 @@ export interface KnowledgeContent {
   issues: ContentIssue[];
 }
 
+export type ContentOverrides = ReadonlyMap<string, string | null>;
+
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue;
@@ -76,9 +80,12 @@ function parseWith<T>(schema: ZodType<T>, data: unknown, file: string, issues: C
   return r.data;
 }
 
-function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
+type Read = (path: string) => string;
+const readDisk: Read = (path) => readFileSync(path, 'utf8');
+
+function readYaml(path: string, file: string, issues: ContentIssue[], read: Read = readDisk): unknown {
   try {
-    return parseYaml(readFileSync(path, 'utf8'));
+    return parseYaml(read(path));
   } catch (e) {
     issues.push({ severity: 'error', file, field: '', message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
     return undefined;
@@ -86,9 +93,9 @@ function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
 }
 
 /** Words of a plain list file: one or more a line, separated by spaces; # starts a comment. */
-function readWords(path: string): string[] {
+function readWords(path: string, read: Read = readDisk): string[] {
   try {
-    return readFileSync(path, 'utf8')
+    return read(path)
       .split(/\r?\n/)
       .flatMap((l) => l.replace(/#.*/, '').trim().split(/\s+/))
       .filter(Boolean);
@@ -120,31 +127,44 @@ export function parseEntry(text: string, file: string, issues: ContentIssue[]): 
   return { ...fm, body, file };
 }
 
-export function loadKnowledge(root: string): KnowledgeContent {
+export function loadKnowledge(root: string, overrides?: ContentOverrides): KnowledgeContent {
   const issues: ContentIssue[] = [];
   const rel = (p: string) => relative(root, p).split(sep).join('/');
+  const read: Read = (p) => {
+    const o = overrides?.get(rel(p));
+    if (o === null) throw Object.assign(new Error(`${rel(p)} is deleted`), { code: 'ENOENT' });
+    return o ?? readDisk(p);
+  };
+  const exists = (name: string) => {
+    if (overrides?.has(name)) return overrides.get(name) !== null;
+    try {
+      statSync(join(root, name));
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
-  const topicsData = readYaml(join(root, 'topics.yaml'), 'topics.yaml', issues);
+  const topicsData = readYaml(join(root, 'topics.yaml'), 'topics.yaml', issues, read);
   const topics = parseWith(topicsFileSchema, topicsData, 'topics.yaml', issues)?.topics ?? [];
 
   let synonyms: string[][] = [];
-  try {
-    statSync(join(root, 'synonyms.yaml'));
-    const s = parseWith(synonymsFileSchema, readYaml(join(root, 'synonyms.yaml'), 'synonyms.yaml', issues), 'synonyms.yaml', issues);
+  if (exists('synonyms.yaml')) {
+    const s = parseWith(synonymsFileSchema, readYaml(join(root, 'synonyms.yaml'), 'synonyms.yaml', issues, read), 'synonyms.yaml', issues);
     synonyms = s?.groups ?? [];
-  } catch {
-    /* optional file */
   }
-  const concepts = readConcepts(root, issues);
+  const concepts = exists('concepts.yaml') ? readConcepts(root, issues, read) : [];
 
   const hotlines: Hotline[] = [];
   const districts: District[] = [];
   const entries: KnowledgeEntry[] = [];
 
-  for (const path of walk(root)) {
+  const paths = walk(root).filter((p) => overrides?.get(rel(p)) !== null);
+  for (const [name, text] of overrides ?? []) if (text !== null && !paths.includes(join(root, name))) paths.push(join(root, name));
+  for (const path of paths) {
     const file = rel(path);
     if (file.startsWith('directory/') && file.endsWith('.yaml')) {
-      const d = parseWith(directoryFileSchema, readYaml(path, file, issues), file, issues);
+      const d = parseWith(directoryFileSchema, readYaml(path, file, issues, read), file, issues);
       if (d) {
         hotlines.push(...(d.hotlines ?? []));
         districts.push(...(d.districts ?? []));
@@ -157,7 +177,7 @@ export function loadKnowledge(root: string): KnowledgeContent {
         issues.push({ severity: 'error', file, field: '', message: 'not read: entries live in an area folder such as knowledge/labor/ (move the file into one)' });
         continue;
       }
-      const e = parseEntry(readFileSync(path, 'utf8'), file, issues);
+      const e = parseEntry(read(path), file, issues);
       if (e) entries.push(e);
     }
   }
@@ -170,8 +190,8 @@ export function loadKnowledge(root: string): KnowledgeContent {
     entries,
     synonyms,
     concepts,
-    legalTerms: readWords(join(root, 'legal-terms.txt')),
-    stopwords: readWords(join(root, 'stopwords.txt')),
+    legalTerms: readWords(join(root, 'legal-terms.txt'), read),
+    stopwords: readWords(join(root, 'stopwords.txt'), read),
     hotlines,
     districts,
     issues,
@@ -179,15 +199,10 @@ export function loadKnowledge(root: string): KnowledgeContent {
 }
 
 /** knowledge/concepts.yaml (optional): each word in one class only, classes named once. */
-function readConcepts(root: string, issues: ContentIssue[]): Concept[] {
+function readConcepts(root: string, issues: ContentIssue[], read: Read): Concept[] {
   const path = join(root, 'concepts.yaml');
-  try {
-    statSync(path);
-  } catch {
-    return [];
-  }
   const file = 'concepts.yaml';
-  const concepts = parseWith(conceptsFileSchema, readYaml(path, file, issues), file, issues)?.concepts ?? [];
+  const concepts = parseWith(conceptsFileSchema, readYaml(path, file, issues, read), file, issues)?.concepts ?? [];
   const owner = new Map<string, string>();
   const ids = new Set<string>();
   concepts.forEach((c, i) => {
