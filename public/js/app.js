@@ -13,7 +13,8 @@
  * - Phone-sized chrome: once the citizen has sent a message the disclaimer folds to one line (the
  *   110 line stays); a new reply is scrolled to its start, not its end (Web Chat's snap-on-activity),
  *   so the headline is what shows first. Switching language also tells the bot ("English" /
- *   "中文"), so the greeting and menu come again in the new language.
+ *   "中文"), so the greeting and menu come again in the new language; and when the citizen types
+ *   "English" / "中文", the page's own text follows the bot's reply.
  */
 (function () {
   'use strict';
@@ -154,11 +155,36 @@
     }
   }
 
+  /** The citizen has sent something from this page (a reload replays history: not live). */
+  var sentHere = false;
+
+  /**
+   * The bot answers in the language the citizen chose, also when it was typed ("English", "中文"):
+   * the page's own text follows a live reply whose language differs from the page's.
+   */
+  function followBotLanguage(activity) {
+    if (!sentHere || !activity || activity.type !== 'message' || !activity.from || activity.from.role !== 'bot') return;
+    var tag = String(activity.locale || '').toLowerCase();
+    var locale = /^en\b/.test(tag) ? 'en' : /^zh\b/.test(tag) ? 'zh-CN' : null;
+    if (!locale || locale === state.prefs.locale) return;
+    state.prefs.locale = locale;
+    savePrefs();
+    setTimeout(function () {
+      loadStrings(locale).then(function () {
+        if (state.directLine) render();
+      });
+    }, 0);
+  }
+
   /** Sees what Web Chat does: the citizen's first message folds the disclaimer. */
   function storeMiddleware() {
     return function (next) {
       return function (action) {
-        if (action && action.type === 'DIRECT_LINE/POST_ACTIVITY') foldDisclaimer();
+        if (action && action.type === 'DIRECT_LINE/POST_ACTIVITY') {
+          sentHere = true;
+          foldDisclaimer();
+        }
+        if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') followBotLanguage(action.payload && action.payload.activity);
         return next(action);
       };
     };

@@ -225,4 +225,17 @@ describe('web chat on a phone (390×844)', function () {
     await page.context().close();
     assert.deepEqual(problems, []);
   });
+
+  it('typing "English" switches the page too, and "中文" back', async () => {
+    const page = await open();
+    await ask(page, 'English');
+    await page.locator('h1', { hasText: 'Legal Aid Assistant' }).waitFor();
+    await button(page, EN.menu.wages).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await ask(page, '中文');
+    await page.locator('h1', { hasText: '法律援助咨询助手' }).waitFor();
+    await button(page, ZH.menu.wages).waitFor();
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
 });
