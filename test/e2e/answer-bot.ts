@@ -33,10 +33,10 @@ export function answerReply(entryId: string, locale: Locale): { text: string; su
   return { text, suggestions, full };
 }
 
-/** Chinese entry ids (every entry has one), in file order. */
-export function entryIds(): string[] {
+/** Entry ids of a locale (every entry has a Chinese one), in file order. */
+export function entryIds(locale: Locale = 'zh-CN'): string[] {
   return realKb()
-    .entries.filter((e) => e.locale === 'zh-CN')
+    .entries.filter((e) => e.locale === locale)
     .map((e) => e.id);
 }
 
