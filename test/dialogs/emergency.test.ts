@@ -139,7 +139,7 @@ const PAIRS: [now: string, before: string][] = [
 ];
 
 /** Danger words with an unclear time and a legal question: the caution line, then the answer. */
-const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗'];
+const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了'];
 
 describe('emergency detection', () => {
   for (const [text, calls] of EMERGENCIES) {
