@@ -147,6 +147,17 @@ describe('web chat on a phone (390×844)', function () {
     });
   }
 
+  it('danger now: the first reply makes 110 one tap, and starts in view', async () => {
+    const page = await open();
+    await ask(page, '我老公正在打我，我很害怕');
+    const first = page.locator(BOT).filter({ hasText: '110' }).first();
+    assert.equal(await first.locator('a[href="tel:110"]').count() > 0, true, 'a tel:110 link in the reply');
+    assert.ok((await newestAnswer(page)).firstLineVisible || (await first.isVisible()));
+    await page.screenshot({ path: `${ARTIFACTS}/phone-emergency.png` });
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
   it('"展开全文 / 详细步骤" shows the whole entry, from its start', async () => {
     const page = await open();
     await ask(page, '老板拖欠工资三个月怎么办');
