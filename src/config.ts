@@ -56,6 +56,8 @@ export const configSchema = z.object({
   STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Canned replies for staff (content files). */
   CANNED_DIR: z.string().default('knowledge/canned'),
+  /** Editors' saves from the console: a git commit each when knowledge/ is in a git work tree (auto), or never (off). */
+  KB_GIT: z.enum(['auto', 'off']).default('auto'),
   /** Public URL of this bot (links to full answers from WeChat). */
   PUBLIC_BASE_URL: z.string().url().optional(),
   // Bot Framework (Azure Bot Service) credentials: when unset, /api/messages accepts unauthenticated

@@ -27,8 +27,10 @@ import { KnowledgeBase } from './content/knowledge';
 import { errorsOf, loadKnowledge } from './content/loader';
 import { checkDialogs, loadFlows } from './dialogs';
 import { type Logger, createLogger } from './logger';
-import { SearchEngine } from './search/engine';
+import { contentHash, SearchEngine } from './search/engine';
 import { createStaffDesk } from './staff/desk';
+import { createEditor } from './editor';
+import { KnowledgeGit } from './editor/git';
 import { StaffUsers } from './staff/users';
 import { loadOrBuild } from './search/store';
 import type { KnowledgeSearch } from './search/types';
@@ -168,6 +170,20 @@ export function buildRuntime(config: Config, logger: Logger) {
     cookieSecure: config.STAFF_COOKIE_SECURE === undefined || config.STAFF_COOKIE_SECURE === '' ? config.NODE_ENV === 'production' : ['true', '1'].includes(config.STAFF_COOKIE_SECURE),
     sessionHours: config.STAFF_SESSION_HOURS,
   });
+  // Content editors (/staff/kb, /staff/api/kb): same sessions and roles; saves swap search and kb.
+  const editor = createEditor({
+    knowledgeDir: config.knowledgeDir,
+    dialogsDir: config.dialogsDir,
+    search,
+    kb,
+    flows,
+    sessions: staff.sessions,
+    cases: caseDb.cases,
+    unanswered,
+    feedback,
+    logger,
+    git: config.KB_GIT === 'off' ? undefined : KnowledgeGit.open(config.knowledgeDir),
+  });
   // The page last: it serves "/" and static files.
   channels.push(
     createWebChatChannel({
@@ -189,11 +205,11 @@ export function buildRuntime(config: Config, logger: Logger) {
     authenticated: !!config.MicrosoftAppId,
     limits,
     jsonLimits,
-    routes: [staff.console],
+    routes: [...editor.routes, staff.console],
     health: () => ({ entries: search.engine.size, contentHash: search.engine.hash, store: config.STATE_STORE.split(':')[0] }),
   });
   const retention = { state: retainable(storage), feedback: retainable(feedback), unanswered: retainable(unanswered), directLineLog: retainable(conversationLog) };
-  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered, retention, limits, caseDb, desk, staff };
+  return { app, search, kb, adapter, directLine, channels, handoff, feedback, unanswered, retention, limits, caseDb, desk, staff, editor };
 }
 
 export async function start(config: Config, logger: Logger): Promise<Server> {
@@ -213,6 +229,8 @@ export async function start(config: Config, logger: Logger): Promise<Server> {
           logger.warn({ errors: errs.length }, `content changed but has errors; keeping the current content:\n${formatIssues(errs)}`);
           return;
         }
+        // An editor's publish from the console has swapped in this very content already.
+        if (contentHash(next) === rt.search.engine.hash) return;
         rt.search.engine = SearchEngine.build(next);
         rt.kb.replace(next);
         logger.info({ entries: rt.search.engine.size }, 'content changed: reloaded and search index rebuilt');

@@ -78,7 +78,7 @@ function page(res: Response, status: number, name: keyof typeof PAGES, ctx: Reco
     .status(status)
     .type('text/html; charset=utf-8')
     .set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' })
-    .send(LAYOUT({ ...ctx, page: name, isAdmin: (ctx.user as { role?: string } | undefined)?.role === 'admin', body: PAGES[name](ctx) }));
+    .send(LAYOUT({ ...ctx, page: name, isAdmin: (ctx.user as { role?: string } | undefined)?.role === 'admin', isEditor: ['editor', 'admin'].includes(String((ctx.user as { role?: string } | undefined)?.role)), body: PAGES[name](ctx) }));
 }
 
 export function createStaffPages(deps: StaffPagesDeps): Router {
