@@ -161,12 +161,14 @@ export class SearchEngine implements KnowledgeSearch {
       );
     }
     const postings = compilePostings(index);
+    const subject = new Map(entries.map((e) => [e.id, new Set([...this.analyzer.analyse(e.title).words, ...this.analyzer.analyse(e.keywords.join(' ')).words])]));
     for (const e of entries) this.entries.set(`${locale}:${e.id}`, e);
     this.indexes.set(locale, {
       lunr: index,
       docs: meta,
       entries: byId,
       vocab,
+      subject,
       bodyVocab,
       phrases,
       df,

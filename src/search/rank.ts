@@ -59,8 +59,13 @@ export const TUNING = {
   minRelevantTopic: 0.5,
   /** Within the winning topic, the best entry must lead the next by this share to be answered alone. */
   entryLead: 0.12,
-  /** A probability under this is "no-match" (nothing to offer), not "weak". */
-  minOffer: 0.12,
+  /** …unless it matches one of its own questions this closely (then it is what was asked). */
+  closeQuestion: 0.5,
+  /**
+   * A probability under this is "no-match" (nothing to offer), not "weak": on the tune halves, below
+   * 0.3 an offer held the right topic for 1 of 10 unsure legal questions and came for 8 off-topic ones.
+   */
+  minOffer: 0.3,
 } as const;
 
 /** One locale's index, prepared for ranking (engine.ts builds it). */
@@ -71,6 +76,8 @@ export interface RankIndex {
   /** Per entry: each phrase's term set and summed term weight (questions, then the title). */
   phrases: Map<string, { set: Set<string>; weight: number }[]>;
   vocab: Map<string, Set<string>>;
+  /** Words of each entry's title and keywords: what the entry is about. */
+  subject: Map<string, Set<string>>;
   bodyVocab: Map<string, Set<string>>;
   /** In how many entries' questions and titles a term occurs (idf for similarity and coverage). */
   df: Map<string, number>;
@@ -125,11 +132,14 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
     const coverage = wordWeight > 0 ? covered / wordWeight : similarity;
     const topic = (topics.find((t) => t.topic === entry.topic)?.score ?? 0) / bestTopic;
     const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage + TUNING.W_TOPIC * topic;
-    // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁).
+    // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁),
+    // and a lone word must name what the entry is about (its title or keywords): "喜欢" in one of its
+    // questions does not make "你喜欢什么" a question about online returns.
     const resembles =
-      similarity >= TUNING.minRelevantSimilarity ||
+      (words.length !== 1 || ix.subject.get(m.ref)?.has(words[0]!) === true) &&
+      (similarity >= TUNING.minRelevantSimilarity ||
       (words.length > 1 && coverage >= TUNING.minRelevantCoverage && similarity >= 0.15) ||
-      (words.length > 2 && topic >= 0.999 && (topics[0]?.cover ?? 0) >= TUNING.minRelevantTopic);
+      (words.length > 2 && topic >= 0.999 && (topics[0]?.cover ?? 0) >= TUNING.minRelevantTopic));
     hits.push({
       id: entry.id,
       topic: entry.topic,
@@ -156,8 +166,14 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
   const resemblesAny = hits.slice(0, 3).some((h) => h.resembles);
   let reason: SearchResult['reason'];
   // The model never acts on a best hit that resembles nothing of the question (one rare word shared).
-  if (p >= calibration.threshold && best.resembles) reason = leadsItsTopic(hits) ? 'strong' : 'topic';
-  else if (!resemblesAny || p < TUNING.minOffer) reason = 'no-match';
+  // A lone word that names what entries are about ("赔偿") is a request for them, however unsure.
+  const namesSubjects = words.length === 1 && best.resembles;
+  if (p >= calibration.threshold && best.resembles) reason = answersAlone(hits) ? 'strong' : 'topic';
+  else if (!resemblesAny || (p < TUNING.minOffer && !namesSubjects)) {
+    reason = 'no-match';
+    // Nothing may be offered as "您想问的是"; the hits stay for the editor pane.
+    for (const h of hits) h.resembles = false;
+  }
   else {
     const rival = hits.find((h) => h.topic !== best.topic);
     reason = rival?.resembles && rival.score >= best.score * 0.9 ? 'ambiguous' : 'weak';
@@ -165,9 +181,14 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
   return { confident: reason === 'strong' || reason === 'topic', reason, results: hits, features, probability: p };
 }
 
-/** The best hit is answered alone when no other entry of its topic is nearly as good. */
-function leadsItsTopic(hits: SearchHit[]): boolean {
+/**
+ * The best hit is answered alone when it is its topic's main entry (whose follow-ups lead to the
+ * rest), when it closely matches one of its own questions, or when no other entry of its topic is
+ * nearly as good; otherwise the topic is offered as one tap among its leading entries.
+ */
+function answersAlone(hits: SearchHit[]): boolean {
   const [best, ...rest] = hits;
+  if (best!.id === best!.topic || best!.explain.similarity >= TUNING.closeQuestion) return true;
   const next = rest.find((h) => h.topic === best!.topic);
   return !next || next.score < best!.score * (1 - TUNING.entryLead);
 }

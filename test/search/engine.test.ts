@@ -63,12 +63,27 @@ describe('search engine', () => {
   });
 
   it('says "topic" when the topic is clear but two of its entries are nearly as good, and acts on it', () => {
-    const r = searchEngine().search('抚养费');
+    const r = searchEngine().search('借给同事三万块钱，有聊天记录没有借条，他现在不认了');
     assert.equal(r.reason, 'topic');
     assert.equal(r.confident, true);
     const [a, b] = r.results;
-    assert.equal(a?.topic, 'family-custody');
-    assert.equal(b?.topic, 'family-custody');
+    assert.equal(a?.topic, 'civil-debt');
+    assert.equal(b?.topic, 'civil-debt');
+  });
+
+  it('answers a short question that matches one of its entry’s own questions directly, not as a choice', () => {
+    for (const q of ['怎么申请法律援助', '交通事故对方不赔钱怎么办', '老板欠我工资不给']) {
+      assert.equal(searchEngine().search(q).reason, 'strong', q);
+    }
+  });
+
+  it('offers the entries a lone legal word names, but nothing for a lone everyday word', () => {
+    const legal = searchEngine().search('赔偿');
+    assert.ok(['weak', 'ambiguous'].includes(legal.reason), legal.reason);
+    assert.ok(legal.results.some((h) => h.resembles));
+    const everyday = searchEngine().search('你喜欢什么');
+    assert.equal(everyday.reason, 'no-match');
+    assert.ok(everyday.results.every((h) => !h.resembles));
   });
 
   it('never throws on hostile or odd input', () => {
