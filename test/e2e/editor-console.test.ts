@@ -1,0 +1,109 @@
+/**
+ * The editors' workflow in a real browser (Debian's headless Chromium via playwright-core; skipped
+ * locally when missing, required under CI): a citizen's question the bot does not answer; an editor
+ * signs in, opens 知识库, tries the question (nothing confident), adds it to the entry it belongs to,
+ * sees the regression check pass, publishes; the citizen's web chat now answers it. Screenshots of
+ * each step go to test-artifacts/editor-*.png; the publish time is printed.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { type EditorDesk, startEditorDesk } from '../editor/harness';
+import { launchChromium, requireChromium } from './chromium';
+
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+const QUESTION = '邻居家的狗咬死了我家的鸡，要他赔钱怎么要';
+const ENTRY = 'neighbor-dispute';
+
+const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
+const botBubbles = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
+
+describe('editor console in headless Chromium', function () {
+  this.timeout(300_000);
+  let d: EditorDesk;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    d = await startEditorDesk();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await d?.close();
+  });
+
+  function watch(page: Page, who: string): void {
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${who} console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${who} pageerror: ${e.message}`));
+  }
+
+  async function citizenAsks(shot: string): Promise<string> {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    watch(page, 'citizen');
+    await page.goto(`${d.desk.url}/`);
+    await input(page).waitFor();
+    await page.locator('.webchat__connectivityStatus').filter({ hasText: /连接|onnect/ }).waitFor({ state: 'hidden' });
+    const before = await botBubbles(page).count();
+    await input(page).fill(QUESTION);
+    await input(page).press('Enter');
+    await page.waitForFunction(([n]) => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > (n as number), [before] as const);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: resolve(ARTIFACTS, shot) });
+    const text = (await botBubbles(page).allInnerTexts()).slice(before).join('\n');
+    await ctx.close();
+    return text;
+  }
+
+  it('takes a question the bot could not answer to a published answer, checked first', async () => {
+    const before = await citizenAsks('editor-0-citizen-before.png');
+    assert.match(before, /您想问的是/, 'not answered yet: the citizen is asked to choose');
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    watch(page, 'editor');
+    await page.goto(`${d.desk.url}/staff/login`);
+    await page.getByLabel('用户名').fill(d.accounts.editor.username);
+    await page.getByLabel('密码').fill(d.accounts.editor.password);
+    await page.getByLabel('密码').press('Enter');
+    await page.locator('a', { hasText: '知识库' }).first().click();
+    await page.locator('h1', { hasText: '知识库' }).waitFor();
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-1-home.png'), fullPage: true });
+
+    await page.locator('#try-q').fill(QUESTION);
+    await page.locator('#try-form button[type="submit"]').click();
+    await page.locator('#try-verdict').filter({ hasText: '不会直接回答' }).waitFor();
+    await page.locator('#try-web .bubble').first().waitFor();
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-2-try-finds-nothing.png'), fullPage: true });
+
+    await page.locator('#try-entry').selectOption(ENTRY);
+    await page.locator('#try-add-btn').click();
+    await page.locator('#try-check .check-pass').waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-3-regression-check-passed.png'), fullPage: true });
+
+    const t0 = Date.now();
+    await page.locator('#try-publish').click();
+    await page.locator('#try-check .published').waitFor({ timeout: 120_000 });
+    const publishMs = Date.now() - t0;
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-4-published.png'), fullPage: true });
+    console.log(`      publish (check + build + write + commit + swap, seen in the browser): ${publishMs} ms`);
+
+    // The test pane now answers it too.
+    await page.locator('#try-form button[type="submit"]').click();
+    await page.locator('#try-verdict').filter({ hasText: '会回答：' }).waitFor();
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-5-try-answers.png'), fullPage: true });
+    await ctx.close();
+
+    // What the citizen gets now is what the test pane shows for web chat: the answer, not a choice.
+    const shown = (await d.editor.json(d.editor.post('/kb/try', { q: QUESTION }))).reply.web[0].text.split('\n')[0].replace(/\*\*/g, '').trim();
+    const after = await citizenAsks('editor-6-citizen-after.png');
+    assert.doesNotMatch(after, /您想问的是/);
+    assert.ok(shown.length > 4 && after.includes(shown), `answered now (${shown}): ${after.slice(0, 200)}`);
+    assert.ok(d.desk.rt.kb.entry(ENTRY)!.questions.includes(QUESTION));
+    assert.deepEqual(problems, []);
+  });
+});
