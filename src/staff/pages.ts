@@ -171,6 +171,7 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
     const me = req.staff!.user;
     const c = await deps.service.open(id, me);
     const mine = c.status === 'active' && (c.assignee === me.username || hasRole(me, 'admin'));
+    const rank = (r: CannedReply) => (c.topic && r.topics?.includes(c.topic) ? 0 : r.topics?.length ? 2 : 1);
     const colleagues = (await deps.users.list()).filter((u) => !u.disabled && u.username !== c.assignee && u.username !== me.username);
     page(res, 200, 'case', {
       title: `求助 ${c.id}`,
@@ -193,7 +194,8 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
       canClose: c.status !== 'closed' && (c.status !== 'active' || mine),
       colleagues: colleagues.map((u) => ({ username: u.username, displayName: u.displayName })),
       outcomes: OUTCOMES.filter((o) => o !== 'cancelled').map((o) => ({ value: o, label: OUTCOME_LABELS[o] })),
-      canned: deps.canned(),
+      // Replies for this case's topic first, then the general ones, then the rest.
+      canned: [...deps.canned()].sort((x, y) => rank(x) - rank(y)),
     });
   });
 
