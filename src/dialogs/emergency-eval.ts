@@ -24,12 +24,13 @@ export const emergencySetSchema = z.object({
 });
 export type EmergencySet = z.infer<typeof emergencySetSchema>;
 
-const halvesSchema = z.object({ tune: emergencySetSchema, holdout: emergencySetSchema.optional() });
+// A held-out-only set (danger-c) has no tune half: it reads as an empty one.
+const halvesSchema = z.object({ tune: emergencySetSchema.default(() => emergencySetSchema.parse({})), holdout: emergencySetSchema.optional() });
 
 /** A blind set's halves ({tune, holdout}), or a flat set (dev.yaml) as its tune half. */
 export function readEmergencySet(path: string): { tune: EmergencySet; holdout?: EmergencySet } {
   const data = parse(readFileSync(path, 'utf8')) as unknown;
-  if (data && typeof data === 'object' && 'tune' in data) {
+  if (data && typeof data === 'object' && ('tune' in data || 'holdout' in data)) {
     const h = halvesSchema.parse(data);
     return { tune: h.tune, holdout: h.holdout };
   }
