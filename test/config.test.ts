@@ -26,4 +26,16 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ WECHAT_TOKEN: 't', WECHAT_ENCODING_AES_KEY: 'short', WECHAT_APPID: 'wx1' }), /43 characters/);
     assert.throws(() => loadConfig({ WECHAT_TOKEN: 't', WECHAT_ENCODING_AES_KEY: 'a'.repeat(43) }), /WECHAT_APPID/);
   });
+
+  it('bounds have working defaults and refuse nonsense (issue 10)', () => {
+    const c = loadConfig({});
+    assert.equal(c.rateLimits.enabled, true);
+    assert.deepEqual(c.rateLimits.tokensPerIp, { points: 60, durationSec: 60 });
+    assert.deepEqual([c.JSON_MAX_DEPTH, c.RETENTION_DAYS, c.MEMORY_STATE_MAX_ITEMS, c.HTTP_REQUEST_TIMEOUT_MS], [32, 30, 20_000, 30_000]);
+    assert.throws(() => loadConfig({ RETENTION_DAYS: '0' }), /RETENTION_DAYS/);
+    assert.throws(() => loadConfig({ JSON_MAX_BYTES: 'huge' }), /JSON_MAX_BYTES/);
+    assert.throws(() => loadConfig({ RATE_LIMITS: 'maybe' }), /RATE_LIMITS/);
+    assert.throws(() => loadConfig({ WECHAT_TOKEN: 't', WECHAT_MESSAGE_MODE: 'safe' }), /WECHAT_MESSAGE_MODE: safe needs WECHAT_ENCODING_AES_KEY/);
+    assert.equal(loadConfig({ WECHAT_TOKEN: 't', WECHAT_MESSAGE_MODE: 'compatible', WECHAT_ENCODING_AES_KEY: 'a'.repeat(43), WECHAT_APPID: 'wx1' }).WECHAT_MESSAGE_MODE, 'compatible');
+  });
 });
