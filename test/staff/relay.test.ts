@@ -153,6 +153,21 @@ describe('live handoff in web chat (Direct Line)', function () {
     assert.equal(c.rating, null);
   });
 
+  it('speaks English to a citizen who chose English, from queue to staff replies', async () => {
+    const citizen = new Citizen(desk.url);
+    await citizen.open(() => desk.rt.directLine.issueToken());
+    for (const m of ['English', 'human', 'yes', 'skip', 'skip']) await citizen.ask(m);
+    const made = await citizen.ask('My boss owes me three months of wages');
+    assert.match(made.join(), /You are number \d+ in the queue/);
+    assert.match((await citizen.ask('when will someone reply')).join(), /you are number \d+ in the queue/);
+    const id = await caseOf(staff, (c) => c.summary.includes('three months of wages'));
+    await staff.json(staff.post(`/cases/${id}/claim`));
+    await staff.json(staff.post(`/cases/${id}/messages`, { text: 'Hello, which company?' }), 201);
+    await citizen.waitFor(/^\[12348 staff 王\] Hello, which company\?$/);
+    await staff.json(staff.post(`/cases/${id}/handback`));
+    await citizen.waitFor(/reply 1 to 5/);
+  });
+
   it('emits handoff.initiate with the transcript when a case is created', async () => {
     const citizen = await askForPerson(desk, { line: '工伤认定怎么申请' });
     const page = await desk.rt.directLine.log.read(citizen.conversationId as never, undefined, 1000);
