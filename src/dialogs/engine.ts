@@ -25,9 +25,10 @@ import { onlyNamesDistrict } from './district';
 import { alertView } from './alert';
 import { detectEmergency } from './emergency';
 import type { StepDef } from './flow-schema';
-import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS } from './ids';
-import { FLOW_DIALOG_ID, FlowDialog, type FlowStart, replyActivity, TURN_SCOPE, type TurnScope } from './interpreter';
-import type { EngineServices, FlowState, Profile, TalkContext } from './runtime';
+import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS, type TemplateName } from './ids';
+import { FLOW_DIALOG_ID, FlowDialog, type FlowStart, TURN_SCOPE, type TurnScope } from './interpreter';
+import { renderTemplate, replyActivity } from './reply';
+import type { EngineServices, FlowState, Profile, Rendered, TalkContext } from './step-contract';
 import { normalizeForMatch, sanitizeInput } from './text';
 
 export interface DialogEngineDeps extends EngineServices {
@@ -86,20 +87,13 @@ export class DialogEngine {
     return scope;
   }
 
-  private async send(context: TurnContext, scope: TurnScope, text: string, suggestions: string[] = []): Promise<void> {
-    await context.sendActivity(replyActivity({ text, suggestions }, scope.locale));
+  /** A reply outside any flow: a rendered template, or a UI string's text. */
+  private async send(context: TurnContext, scope: TurnScope, reply: Rendered | { text: string }): Promise<void> {
+    await context.sendActivity(replyActivity({ ...reply, suggestions: [] }, scope.locale));
   }
 
-  private render(scope: TurnScope, template: string, extra: Record<string, unknown> = {}): string {
-    const d = scope.profile.district ? this.deps.kb.district(scope.profile.district) : undefined;
-    return this.deps.flows.templates.render(template, scope.locale, {
-      locale: scope.locale,
-      en: scope.locale === 'en',
-      district: d ? (scope.locale === 'en' ? d.name_en : d.name) : undefined,
-      slots: {},
-      labels: {},
-      ...extra,
-    });
+  private render(scope: TurnScope, template: TemplateName, extra: Record<string, unknown> = {}): Rendered {
+    return renderTemplate(this.deps, scope.profile, scope.locale, template, extra);
   }
 
   private currentStep(dc: DialogContext): StepDef | undefined {
@@ -218,7 +212,7 @@ export class DialogEngine {
         return;
       case 'back':
         if (dc.activeDialog && (await this.flowDialog.back(dc))) return;
-        await this.send(context, scope, flows.translator.t(scope.locale, CODE_KEYS.backNothing));
+        await this.send(context, scope, { text: flows.translator.t(scope.locale, CODE_KEYS.backNothing) });
         await this.resume(dc);
         return;
       case 'human': {

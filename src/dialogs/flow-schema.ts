@@ -11,16 +11,29 @@
  *   goto     continue in another flow ("flow" or "flow#step")
  *   handoff  pass the conversation to a person (12348 staff) with a summary
  *   route    tell the citizen where to go (hotline / office of their district), then end
- * Contract: pure zod schemas and inferred types; cross-references are checked in loader.ts.
+ * Contract: pure zod schemas and inferred types; cross-references are checked in loader.ts
+ * (flow-graph.ts). This is where flow, step and template ids get their branded types (ids.ts),
+ * once, as they are validated: the parsed flow carries FlowId / StepId / TemplateName / FlowRef
+ * and no later code casts a string into one. Layer: ids → flow-schema → model → step contract.
  */
 import { z } from 'zod';
 import { OFFICE_KINDS, ROUTES } from '../content/schema';
+import { asFlowId, asStepId, asTemplate, type FlowRef } from './ids';
 
 const name = z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a lowercase id like "ask-district"');
+const flowId = name.transform(asFlowId);
+const stepId = name.transform(asStepId);
+const templateName = name.transform(asTemplate);
 const slotName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be a slot name like "hardship"');
 const i18nKey = z.string().regex(/^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/, 'must be an i18n key like "menu.wages"');
-/** "flow" or "flow#step". */
-const flowRef = z.string().regex(/^[a-z][a-z0-9-]*(?:#[a-z][a-z0-9-]*)?$/, 'must be "flow" or "flow#step"');
+/** "flow" or "flow#step", parsed into its parts. */
+const flowRef = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(?:#[a-z][a-z0-9-]*)?$/, 'must be "flow" or "flow#step"')
+  .transform((ref): FlowRef => {
+    const [flow, step] = ref.split('#');
+    return step ? { flow: asFlowId(flow!), step: asStepId(step) } : { flow: asFlowId(flow!) };
+  });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** One slot test: a value, any of a list, a bound, or just "$set"/"$unset". */
@@ -37,7 +50,7 @@ export type Condition = z.infer<typeof conditionSchema>;
 const setSchema = z.record(slotName, scalar);
 
 const base = {
-  id: name,
+  id: stepId,
   /** Slots to set when the step is entered (e.g. result: likely). */
   set: setSchema.optional(),
   /** A note for editors; never shown to citizens. */
@@ -46,12 +59,12 @@ const base = {
 
 const inputBase = {
   ...base,
-  prompt: name,
+  prompt: templateName,
   /** Template shown (with the prompt's options) when the answer is not understood. */
-  retry: name.optional(),
+  retry: templateName.optional(),
   maxRetries: z.number().int().min(0).max(5).default(2),
   /** Where to go when the citizen still has not answered after maxRetries. */
-  onFail: name.optional(),
+  onFail: stepId.optional(),
   /** Skip the question when this condition already holds (e.g. the district is known). */
   skipIf: conditionSchema.optional(),
 };
@@ -62,7 +75,7 @@ export const optionSchema = z
     label: i18nKey,
     /** Other words citizens use for this option (any language). */
     synonyms: z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1))).default([]),
-    next: name.optional(),
+    next: stepId.optional(),
     goto: flowRef.optional(),
     set: setSchema.optional(),
     /** Only offer this option when the condition holds. */
@@ -76,7 +89,7 @@ export type ChoiceOptionDef = z.infer<typeof optionSchema>;
 
 export const DYNAMIC_OPTIONS = ['candidates'] as const;
 
-const sayStep = z.object({ ...base, kind: z.literal('say'), template: name, next: name.optional() }).strict();
+const sayStep = z.object({ ...base, kind: z.literal('say'), template: templateName, next: stepId.optional() }).strict();
 
 const choiceStep = z
   .object({
@@ -88,7 +101,7 @@ const choiceStep = z
     /** Options computed at run time, listed before the fixed ones: candidates = search's top hits. */
     dynamic: z.enum(DYNAMIC_OPTIONS).optional(),
     /** Where a dynamic option leads (its id is stored in the `entry` slot). */
-    onPick: name.optional(),
+    onPick: stepId.optional(),
     /** What an answer that matches no option means: ask again, or treat it as a new question. */
     otherwise: z.enum(['retry', 'question']).default('retry'),
   })
@@ -108,14 +121,14 @@ const askStep = z
     /** The citizen may decline ("跳过", "不用了"); the slot stays empty. */
     optional: z.boolean().default(false),
     maxLength: z.number().int().min(1).max(2000).default(200),
-    next: name.optional(),
+    next: stepId.optional(),
     /** An answer that fails the check but asks something ("他不肯赔呢"): ask again, or treat it as a new question. */
     otherwise: z.enum(['retry', 'question']).default('retry'),
   })
   .strict();
 
 const searchStep = z
-  .object({ ...base, kind: z.literal('search'), query: slotName, confident: name, unsure: name, none: name })
+  .object({ ...base, kind: z.literal('search'), query: slotName, confident: stepId, unsure: stepId, none: stepId })
   .strict();
 
 const answerStep = z
@@ -123,11 +136,11 @@ const answerStep = z
     ...base,
     kind: z.literal('answer'),
     entry: slotName,
-    template: name.optional(),
+    template: templateName.optional(),
     /** After "有帮助". */
-    helpful: name,
+    helpful: stepId,
     /** After "没帮助". */
-    unhelpful: name,
+    unhelpful: stepId,
   })
   .strict();
 
@@ -135,14 +148,14 @@ const branchStep = z
   .object({
     ...base,
     kind: z.literal('branch'),
-    cases: z.array(z.object({ when: conditionSchema, next: name }).strict()).min(1),
-    else: name,
+    cases: z.array(z.object({ when: conditionSchema, next: stepId }).strict()).min(1),
+    else: stepId,
   })
   .strict();
 
 const gotoStep = z.object({ ...base, kind: z.literal('goto'), flow: flowRef }).strict();
 
-const handoffStep = z.object({ ...base, kind: z.literal('handoff'), next: name.optional() }).strict();
+const handoffStep = z.object({ ...base, kind: z.literal('handoff'), next: stepId.optional() }).strict();
 
 const routeStep = z
   .object({
@@ -153,8 +166,8 @@ const routeStep = z
     /** The office to name for the citizen's district (else the route's default office). */
     office: z.enum(OFFICE_KINDS).optional(),
     /** Shown before the route lines. */
-    template: name.optional(),
-    next: name.optional(),
+    template: templateName.optional(),
+    next: stepId.optional(),
   })
   .strict();
 
@@ -175,7 +188,7 @@ export type StepOf<K extends StepKind> = Extract<StepDef, { kind: K }>;
 
 export const flowFileSchema = z
   .object({
-    id: name,
+    id: flowId,
     description: z.string().min(1),
     /** Phrases that start this flow from anywhere a question is expected (matched inside the message). */
     triggers: z.array(z.string().min(2)).default([]),

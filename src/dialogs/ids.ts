@@ -1,7 +1,9 @@
 /**
- * Typed identifiers for flows, steps and slots. Flow files are data, so ids arrive as strings;
- * the loader brands them once after validation and handlers only ever see the branded types.
+ * Typed identifiers for flows, steps, templates and slots. Flow files are data, so ids arrive as
+ * strings; the flow schema (flow-schema.ts) brands them once, as it validates them, with the
+ * as* functions below — the only casts to these types — and everything after sees branded ids.
  * The engine itself needs a handful of flows to exist (CORE_FLOWS); the loader checks they do.
+ * Bottom layer of src/dialogs: imports nothing.
  */
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -17,6 +19,12 @@ export const asStepId = (s: string) => s as StepId;
 export const asSlot = (s: string) => s as SlotName;
 export const asTemplate = (s: string) => s as TemplateName;
 export const asKey = (s: string) => s as I18nKey;
+
+/** Where a goto leads: another flow's first step, or the step named in "flow#step". */
+export interface FlowRef {
+  flow: FlowId;
+  step?: StepId;
+}
 
 /** Flows the engine starts by itself; every one must exist in dialogs/. */
 export const CORE_FLOWS = {
@@ -52,12 +60,15 @@ export const SLOTS = {
   district: asSlot('district'),
 } as const;
 
-/** Slots stored on the user profile rather than in the flow. */
-export const PROFILE_SLOTS: ReadonlySet<SlotName> = new Set([SLOTS.district]);
+/** Slots stored on the user profile (its fields of the same name) rather than in the flow. */
+const PROFILE_SLOT_NAMES = new Set<string>([SLOTS.district]);
+export const PROFILE_SLOTS = { has: (slot: string): slot is 'district' => PROFILE_SLOT_NAMES.has(slot) };
 
 /** Templates and UI strings the engine renders from code (checked at load like flow references). */
 export const CODE_TEMPLATES = {
   answer: asTemplate('answer'),
+  /** The whole entry behind the short answer (展开全文, and WeChat's full-answer page). */
+  answerFull: asTemplate('answer-full'),
   /** Danger words with an unclear time: one 110 line before the answer. */
   emergencyCaution: asTemplate('emergency-caution'),
   route: asTemplate('route'),
@@ -81,5 +92,9 @@ export const CODE_KEYS = {
   unhelpful: asKey('feedback.unhelpful'),
   skip: asKey('choice.skip'),
   noneOfThese: asKey('choice.none-of-these'),
+  /** The words in a prompt that ask for a number: the buttons then carry their numbers. */
+  byNumber: asKey('choice.by-number'),
+  /** The button after an answer's follow-ups that shows the whole entry. */
+  fullText: asKey('answer.more'),
   backNothing: asKey('nav.back-nothing'),
 } as const;

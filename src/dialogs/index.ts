@@ -33,7 +33,7 @@ export type {
   UnansweredRecord,
   UnansweredSink,
 } from './sinks';
-export type { Sinks } from './runtime';
+export type { Sinks } from './step-contract';
 export { detectEmergency } from './emergency';
 export { recognizeChoice, recognizeYesNo } from './choice';
 export { matchCommand, matchLanguageSwitch } from './commands';

@@ -6,23 +6,18 @@
  * rules out) stops with a FlowRuntimeError instead of spinning.
  * Per-turn services reach the dialog through TurnContext.turnState (TURN_SCOPE), set by engine.ts.
  */
-import {
-  type Activity,
-  type TurnContext,
-  ActionTypes,
-  ActivityTypes,
-  InputHints,
-  MessageFactory,
-} from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Locale } from '../content/schema';
-import { alertView } from './alert';
 import type { StepDef } from './flow-schema';
-import { CORE_FLOWS, type FlowId, PROFILE_SLOTS, SLOTS, type SlotName, type StepId } from './ids';
-import type { EngineServices, FlowState, Profile, Reply, SlotValue, StepContext, StepOutcome, TalkContext, TurnInfo } from './runtime';
-import { FlowRuntimeError } from './runtime';
-import { handlerFor } from './steps';
-import { chatSafe } from './text';
+import { CORE_FLOWS, type FlowId, PROFILE_SLOTS, SLOTS, type StepId } from './ids';
+import { renderTemplate, replyActivity } from './reply';
+import type { EngineServices, FlowState, Profile, SlotValue, StepContext, StepOutcome, TalkContext, TurnInfo } from './step-contract';
+import { FlowRuntimeError } from './step-contract';
+import { stepHandler } from './steps';
+
+/** Kept here for callers outside src/dialogs that still import it from this file (src/staff). */
+export { replyActivity } from './reply';
 
 export const FLOW_DIALOG_ID = 'flow';
 export const TURN_SCOPE = Symbol('legal-aid-bot.turn-scope');
@@ -55,45 +50,6 @@ function scopeOf(context: TurnContext): TurnScope {
   return s;
 }
 
-export function replyActivity(reply: Reply, locale: Locale): Partial<Activity> {
-  const a = reply.suggestions.length ? MessageFactory.suggestedActions(reply.suggestions, reply.text) : MessageFactory.text(reply.text);
-  // A dial button opens the phone's dialler; numbered buttons show "1. …" and still send the label.
-  for (const [i, act] of (a.suggestedActions?.actions ?? []).entries()) {
-    const label = String(act.value);
-    const number = reply.dial?.[label];
-    if (number) Object.assign(act, { type: ActionTypes.OpenUrl, value: `tel:${number}` });
-    if (reply.numbered) act.title = `${i + 1}. ${label}`;
-  }
-  if (reply.full) a.channelData = { ...(a.channelData ?? {}), fullText: reply.full };
-  a.type = ActivityTypes.Message;
-  a.locale = locale;
-  a.textFormat = 'markdown';
-  a.inputHint = reply.expectsInput ? InputHints.ExpectingInput : InputHints.AcceptingInput;
-  return a;
-}
-
-/** Template context every template gets; citizen-supplied slot values are made chat-safe. */
-function commonContext(scope: TurnScope, state: FlowState, locale: Locale): Record<string, unknown> {
-  const { kb, flows } = scope.services;
-  const slots: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(state.slots)) slots[k] = typeof v === 'string' ? chatSafe(v) : Array.isArray(v) ? v.map((x) => chatSafe(String(x))) : v;
-  const labels: Record<string, string> = {};
-  for (const [k, key] of Object.entries(state.labels)) labels[k] = flows.translator.t(locale, key);
-  const d = scope.profile.district ? kb.district(scope.profile.district) : undefined;
-  const cats = state.slots[SLOTS.emergency];
-  const given = state.slots[SLOTS.calls];
-  const alert =
-    Array.isArray(cats) && cats.length ? alertView(cats.map(String), Array.isArray(given) ? given.map(String) : ['110'], flows.emergency, kb, locale) : undefined;
-  return {
-    locale,
-    en: locale === 'en',
-    slots,
-    labels,
-    district: d ? (locale === 'en' ? d.name_en : d.name) : undefined,
-    alert,
-  };
-}
-
 function stepContext(context: TurnContext, scope: TurnScope, state: FlowState): StepContext {
   const { flows } = scope.services;
   return {
@@ -108,19 +64,16 @@ function stepContext(context: TurnContext, scope: TurnScope, state: FlowState): 
     async send(reply) {
       await context.sendActivity(replyActivity(reply, scope.locale));
     },
-    render(template, extra, locale) {
-      const l = locale ?? scope.locale;
-      return flows.templates.render(template, l, { ...commonContext(scope, state, l), ...(extra ?? {}) });
-    },
+    render: (template, extra, locale) => renderTemplate(scope.services, scope.profile, locale ?? scope.locale, template, extra, state),
     t: (key, vars) => flows.translator.t(scope.locale, key, vars),
     getSlot(name) {
-      if (PROFILE_SLOTS.has(name as SlotName)) return scope.profile[name as 'district'];
+      if (PROFILE_SLOTS.has(name)) return scope.profile[name];
       return state.slots[name];
     },
     setSlot(name, value) {
-      if (PROFILE_SLOTS.has(name as SlotName)) {
+      if (PROFILE_SLOTS.has(name)) {
         if (value === undefined) return; // declining to say does not forget what we knew
-        scope.profile[name as 'district'] = String(value);
+        scope.profile[name] = String(value);
         return;
       }
       if (value === undefined) delete state.slots[name];
@@ -162,7 +115,7 @@ export class FlowDialog extends Dialog<FlowStart> {
     const scope = scopeOf(context);
     const state = instance.state as FlowState;
     const step = this.stepDef(scope, state);
-    await handlerFor(step).enter(step as never, stepContext(context, scope, state), { reprompt: true });
+    await stepHandler(step).enter(stepContext(context, scope, state), { reprompt: true });
   }
 
   /** "返回": the previous question again. False when there is nothing to go back to. */
@@ -188,16 +141,17 @@ export class FlowDialog extends Dialog<FlowStart> {
     const ctx = stepContext(dc.context, scope, state);
     let outcome: StepOutcome;
     let step = this.stepDef(scope, state);
-    if (start.kind === 'input' && handlerFor(step).input) {
+    const input = stepHandler(step).input;
+    if (start.kind === 'input' && input) {
       const at = { flow: state.flow, step: state.step };
-      outcome = await handlerFor(step).input!(step as never, ctx, start.text);
+      outcome = await input(ctx, start.text);
       if (outcome.type !== 'wait' && outcome.type !== 'question') {
         state.history.push(at);
         if (state.history.length > MAX_HISTORY) state.history.shift();
       }
     } else {
       for (const [k, v] of Object.entries(step.set ?? {})) ctx.setSlot(k, v);
-      outcome = await handlerFor(step).enter(step as never, ctx, { reprompt: false });
+      outcome = await stepHandler(step).enter(ctx, { reprompt: false });
     }
 
     for (let n = 0; ; n++) {
@@ -234,7 +188,7 @@ export class FlowDialog extends Dialog<FlowStart> {
       state.shown = [];
       step = this.stepDef(scope, state);
       for (const [k, v] of Object.entries(step.set ?? {})) ctx.setSlot(k, v);
-      outcome = await handlerFor(step).enter(step as never, ctx, { reprompt: false });
+      outcome = await stepHandler(step).enter(ctx, { reprompt: false });
     }
   }
 }

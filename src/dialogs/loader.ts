@@ -13,24 +13,23 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodType } from 'zod';
-import type { ContentIssue } from '../content/errors';
 import { formatIssues } from '../content/errors';
 import type { KnowledgeBase } from '../content/knowledge';
 import { LOCALES, OFFICE_KINDS } from '../content/schema';
-import { loadLocales, type Translator } from '../i18n/i18n';
+import { loadLocales } from '../i18n/i18n';
 import { loadTemplates, type TemplateSet } from '../i18n/templates';
-import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from './choice';
-import { buildCommandLexicon, type CommandLexicon, commandsFileSchema } from './commands';
-import { buildContextLexicon, type ContextLexicon, contextFileSchema } from './context';
+import { buildChoiceLexicon, choiceLexiconFileSchema } from './choice';
+import { buildCommandLexicon, commandsFileSchema } from './commands';
+import { buildContextLexicon, contextFileSchema } from './context';
 import { compileEmergencyRules, type EmergencyRules, emergencyFileSchema } from './emergency';
-import { type FlowFile, flowFileSchema, INPUT_KINDS, type StepDef } from './flow-schema';
-import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId, SLOTS, type StepId } from './ids';
-import { parseFlowRef } from './runtime';
-import { targetsOf } from './steps';
+import { enteredSteps, loopsWithoutInput, type ParsedFlow, referenceIssues, stepGraph, templatesUsed, unreachableSteps } from './flow-graph';
+import { flowFileSchema } from './flow-schema';
+import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId } from './ids';
+import type { DialogIssue, Flow, FlowOffer, LoadedFlows } from './model';
 import { normalizeForMatch } from './text';
-import { directoryNumbers, officeKeyOf, type RoutesFile, routesFileSchema } from './views';
+import { directoryNumbers, officeKeyOf, routesFileSchema } from './views';
 
-export type DialogIssue = ContentIssue;
+export type { DialogIssue, Flow, LoadedFlows } from './model';
 
 export class DialogValidationError extends Error {
   constructor(readonly issues: DialogIssue[]) {
@@ -38,36 +37,6 @@ export class DialogValidationError extends Error {
     super(`dialogs are invalid (${errors.length} errors):\n${formatIssues(errors)}`);
     this.name = 'DialogValidationError';
   }
-}
-
-export interface Flow {
-  id: FlowId;
-  file: string;
-  description: string;
-  first: StepId;
-  steps: ReadonlyMap<StepId, StepDef>;
-  triggers: string[];
-  topics: string[];
-}
-
-export interface LoadedFlows {
-  dir: string;
-  flows: ReadonlyMap<FlowId, Flow>;
-  templates: TemplateSet;
-  translator: Translator;
-  choices: ChoiceLexicon;
-  commands: CommandLexicon;
-  /** How short follow-ups are read against the answer on screen. */
-  context: ContextLexicon;
-  emergency: EmergencyRules;
-  routes: RoutesFile;
-  /** Normalised trigger phrases → flow, longest first. */
-  triggers: { phrase: string; flow: FlowId }[];
-  /** Topic id → the flow that handles confident answers in it. */
-  topicFlows: ReadonlyMap<string, FlowId>;
-  /** Topic id → flows offered as buttons after an answer in it (label = i18n key). */
-  offers: ReadonlyMap<string, { flow: FlowId; label: string }[]>;
-  warnings: DialogIssue[];
 }
 
 const err = (file: string, field: string, message: string): DialogIssue => ({ severity: 'error', file, field, message });
@@ -106,18 +75,11 @@ function stepField(raw: unknown): (path: PropertyKey[]) => string {
   };
 }
 
-interface Analysis {
-  issues: DialogIssue[];
-  loaded?: LoadedFlows;
-}
-
-function analyse(dir: string, kb: KnowledgeBase): Analysis {
-  const issues: DialogIssue[] = [];
-
-  // Lexicon files.
-  const choicesFile = parseWith(choiceLexiconFileSchema, readYaml(dir, 'lexicon/choices.yaml', issues), 'lexicon/choices.yaml', issues);
-  const commandsFile = parseWith(commandsFileSchema, readYaml(dir, 'lexicon/commands.yaml', issues), 'lexicon/commands.yaml', issues);
-  const contextFile = parseWith(contextFileSchema, readYaml(dir, 'lexicon/context.yaml', issues), 'lexicon/context.yaml', issues);
+/** The lexicon files, parsed (undefined where a file has errors, which are in `issues`). */
+function readLexicons(dir: string, kb: KnowledgeBase, issues: DialogIssue[]) {
+  const choices = parseWith(choiceLexiconFileSchema, readYaml(dir, 'lexicon/choices.yaml', issues), 'lexicon/choices.yaml', issues);
+  const commands = parseWith(commandsFileSchema, readYaml(dir, 'lexicon/commands.yaml', issues), 'lexicon/commands.yaml', issues);
+  const context = parseWith(contextFileSchema, readYaml(dir, 'lexicon/context.yaml', issues), 'lexicon/context.yaml', issues);
   const emergencyFile = parseWith(emergencyFileSchema, readYaml(dir, 'lexicon/emergency.yaml', issues), 'lexicon/emergency.yaml', issues);
   const routes = parseWith(routesFileSchema, readYaml(dir, 'lexicon/routes.yaml', issues), 'lexicon/routes.yaml', issues);
   let emergency: EmergencyRules | undefined;
@@ -136,18 +98,14 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
       if (!kb.topic(t)) issues.push(err('lexicon/routes.yaml', `topic_offices.${t}`, `unknown topic "${t}"`));
     }
   }
+  return { choices, commands, context, emergency, routes };
+}
 
-  // Strings and templates (missing translations are reported by the loaders).
-  const { translator, issues: localeIssues } = loadLocales(join(dir, 'locales'));
-  issues.push(...localeIssues);
-  const { templates, issues: templateIssues } = loadTemplates(join(dir, 'templates'), translator, { telNumbers: () => directoryNumbers(kb) });
-  issues.push(...templateIssues);
-  const hasKey = (k: string) => LOCALES.every((l) => translator.has(l, k));
-
-  // Flow files.
+/** Every dialogs/*.yaml flow that passes its schema; its id must be its file name and unique. */
+function readFlowFiles(dir: string, issues: DialogIssue[]): ParsedFlow[] {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
   if (!files.length) issues.push(err('.', '', `no flow files (*.yaml) in ${dir}`));
-  const parsed: { file: string; flow: FlowFile }[] = [];
+  const parsed: ParsedFlow[] = [];
   for (const file of files) {
     const raw = readYaml(dir, file, issues);
     const flow = parseWith(flowFileSchema, raw, file, issues, stepField(raw));
@@ -156,65 +114,26 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
     if (parsed.some((p) => p.flow.id === flow.id)) issues.push(err(file, 'id', `flow id "${flow.id}" is used twice`));
     parsed.push({ file, flow });
   }
-  const byId = new Map(parsed.map((p) => [p.flow.id, p]));
+  return parsed;
+}
 
-  const usedTemplates = new Set<string>(Object.values(CODE_TEMPLATES));
+/** The flows' `topics`, `offer` and `triggers`, indexed (each topic and trigger claimed once). */
+function flowIndexes(parsed: readonly ParsedFlow[], kb: KnowledgeBase, hasKey: (k: string) => boolean, issues: DialogIssue[]) {
   const topicFlows = new Map<string, FlowId>();
-  const offers = new Map<string, { flow: FlowId; label: string }[]>();
+  const offers = new Map<string, FlowOffer[]>();
   const triggers: { phrase: string; flow: FlowId }[] = [];
-  /** Steps entered from outside their flow ("flow#step" references and the engine's own). */
-  const entered = new Set<string>(Object.values(CORE_STEPS).map((s) => `${s.flow}#${s.step}`));
-
   for (const { file, flow } of parsed) {
-    const ids = new Set<string>();
-    for (const s of flow.steps) {
-      if (ids.has(s.id)) issues.push(err(file, `steps.${s.id}`, `step id "${s.id}" is used twice`));
-      ids.add(s.id);
-    }
-    for (const s of flow.steps) {
-      const at = `steps.${s.id}`;
-      const t = targetsOf(s);
-      for (const n of t.steps) if (!ids.has(n)) issues.push(err(file, at, `unknown step "${n}" in flow ${flow.id}`));
-      for (const ref of t.flows) {
-        const { flow: f, step } = parseFlowRef(ref);
-        const target = byId.get(f);
-        if (!target) issues.push(err(file, at, `unknown flow "${f}"`));
-        else if (step) {
-          if (!target.flow.steps.some((x) => x.id === step)) issues.push(err(file, at, `unknown step "${step}" in flow ${f}`));
-          entered.add(`${f}#${step}`);
-        }
-      }
-      for (const tpl of t.templates) {
-        usedTemplates.add(tpl);
-        if (!templates.has(tpl)) issues.push(err(file, at, `unknown template "${tpl}" (dialogs/templates/<locale>/${tpl}.hbs, every locale)`));
-      }
-      for (const k of t.keys) if (!hasKey(k)) issues.push(err(file, at, `unknown i18n key "${k}" (needed in every locale)`));
-      const sets: [string, Record<string, unknown> | undefined][] = [[at, s.set]];
-      if (s.kind === 'choice') s.options.forEach((o) => sets.push([`${at}.options.${o.value}`, o.set]));
-      for (const [field, set] of sets) {
-        const e = set?.[SLOTS.entry];
-        if (e !== undefined && e !== '' && !kb.entry(String(e))) issues.push(err(file, field, `unknown knowledge entry "${String(e)}"`));
-      }
-      if (s.kind === 'choice') {
-        const values = new Set<string>();
-        for (const o of s.options) {
-          if (values.has(o.value)) issues.push(err(file, `${at}.options.${o.value}`, `option value "${o.value}" is used twice`));
-          values.add(o.value);
-          if (o.dial && !kb.hotline(o.dial)) issues.push(err(file, `${at}.options.${o.value}.dial`, `unknown hotline "${o.dial}" (knowledge/directory)`));
-        }
-      }
-    }
     for (const topic of flow.topics) {
       if (!kb.topic(topic)) issues.push(err(file, 'topics', `unknown topic "${topic}" (knowledge/topics.yaml)`));
       const prev = topicFlows.get(topic);
       if (prev) issues.push(err(file, 'topics', `topic "${topic}" is already handled by flow ${prev}`));
-      topicFlows.set(topic, flow.id as FlowId);
+      topicFlows.set(topic, flow.id);
     }
     if (flow.offer) {
       if (!hasKey(flow.offer.label)) issues.push(err(file, 'offer.label', `unknown i18n key "${flow.offer.label}" (needed in every locale)`));
       for (const topic of flow.offer.topics) {
         if (!kb.topic(topic)) issues.push(err(file, 'offer.topics', `unknown topic "${topic}" (knowledge/topics.yaml)`));
-        offers.set(topic, [...(offers.get(topic) ?? []), { flow: flow.id as FlowId, label: flow.offer.label }]);
+        offers.set(topic, [...(offers.get(topic) ?? []), { flow: flow.id, label: flow.offer.label }]);
       }
     }
     for (const tr of flow.triggers) {
@@ -225,11 +144,16 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
       }
       const dup = triggers.find((x) => x.phrase === phrase);
       if (dup) issues.push(err(file, 'triggers', `trigger "${tr}" is already used by flow ${dup.flow}`));
-      else triggers.push({ phrase, flow: flow.id as FlowId });
+      else triggers.push({ phrase, flow: flow.id });
     }
   }
+  return { topicFlows, offers, triggers: triggers.sort((a, b) => b.phrase.length - a.phrase.length) };
+}
 
-  // What the engine needs from the data.
+/** The flows, steps, templates and UI strings the engine's code uses must exist in the data. */
+function engineNeeds(parsed: readonly ParsedFlow[], templates: TemplateSet, hasKey: (k: string) => boolean): DialogIssue[] {
+  const issues: DialogIssue[] = [];
+  const byId = new Map(parsed.map((p) => [p.flow.id, p]));
   for (const f of Object.values(CORE_FLOWS)) if (!byId.has(f)) issues.push(err(`${f}.yaml`, '', `the engine needs a flow "${f}"`));
   for (const s of Object.values(CORE_STEPS)) {
     const f = byId.get(s.flow);
@@ -237,76 +161,63 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
   }
   for (const tpl of Object.values(CODE_TEMPLATES)) if (!templates.has(tpl)) issues.push(err(`templates/*/${tpl}.hbs`, '', `the engine needs template "${tpl}" in every locale`));
   for (const k of [...Object.values(CODE_KEYS), ...OFFICE_KINDS.map(officeKeyOf)]) if (!hasKey(k)) issues.push(err('locales', k, `the engine needs UI string "${k}" in every locale`));
+  return issues;
+}
 
-  // Graph checks: reachability within each flow, and loops that never wait for the citizen.
-  const searchFlows = [...new Set(topicFlows.values())];
-  const edges = new Map<string, string[]>();
-  const waits = new Set<string>();
-  for (const { flow } of parsed) {
-    for (const s of flow.steps) {
-      const node = `${flow.id}#${s.id}`;
-      const t = targetsOf(s);
-      const out = [...t.steps.map((n) => `${flow.id}#${n}`)];
-      for (const ref of [...t.flows, ...(s.kind === 'search' ? searchFlows : [])]) {
-        const { flow: f, step } = parseFlowRef(ref);
-        const target = byId.get(f)?.flow;
-        if (target) out.push(`${f}#${step ?? target.steps[0]!.id}`);
-      }
-      edges.set(node, out);
-      if (INPUT_KINDS.has(s.kind) && !t.skippable) waits.add(node);
-    }
-  }
+/** Reachability within each flow, and loops that never wait for the citizen (flow-graph.ts). */
+function graphIssues(parsed: readonly ParsedFlow[], topicFlows: ReadonlyMap<string, FlowId>): DialogIssue[] {
+  const issues: DialogIssue[] = [];
+  const graph = stepGraph(parsed, [...new Set(topicFlows.values())]);
+  const entered = new Set([...enteredSteps(parsed), ...Object.values(CORE_STEPS).map((s) => `${s.flow}#${s.step}`)]);
   for (const { file, flow } of parsed) {
-    const seen = new Set<string>();
-    const queue = [flow.steps[0]!.id, ...flow.steps.filter((s) => entered.has(`${flow.id}#${s.id}`)).map((s) => s.id)];
-    while (queue.length) {
-      const id = queue.shift()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      for (const n of edges.get(`${flow.id}#${id}`) ?? []) if (n.startsWith(`${flow.id}#`)) queue.push(n.slice(flow.id.length + 1));
-    }
-    for (const s of flow.steps) if (!seen.has(s.id)) issues.push(err(file, `steps.${s.id}`, `step "${s.id}" is never reached (no step leads to it)`));
+    for (const id of unreachableSteps(flow, graph, entered)) issues.push(err(file, `steps.${id}`, `step "${id}" is never reached (no step leads to it)`));
   }
-  // Cycles in the graph of steps that do not wait (Tarjan-free: DFS with colours).
-  const colour = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const reported = new Set<string>();
-  const visit = (node: string): void => {
-    colour.set(node, 1);
-    stack.push(node);
-    if (!waits.has(node)) {
-      for (const n of edges.get(node) ?? []) {
-        if (waits.has(n)) continue;
-        if (colour.get(n) === 1) {
-          const loop = stack.slice(stack.indexOf(n));
-          const key = [...loop].sort().join(',');
-          if (!reported.has(key)) {
-            reported.add(key);
-            const [f, st] = n.split('#');
-            issues.push(err(byId.get(f as string)?.file ?? `${f}.yaml`, `steps.${st}`, `steps loop without waiting for the citizen: ${[...loop, n].join(' → ')}`));
-          }
-        } else if (!colour.has(n)) visit(n);
-      }
-    }
-    stack.pop();
-    colour.set(node, 2);
-  };
-  for (const node of edges.keys()) if (!colour.has(node)) visit(node);
+  const fileOf = new Map(parsed.map((p) => [p.flow.id as string, p.file]));
+  for (const loop of loopsWithoutInput(graph)) {
+    const [f, st] = loop[loop.length - 1]!.split('#');
+    issues.push(err(fileOf.get(f!) ?? `${f}.yaml`, `steps.${st}`, `steps loop without waiting for the citizen: ${loop.join(' → ')}`));
+  }
+  return issues;
+}
 
+interface Analysis {
+  issues: DialogIssue[];
+  loaded?: LoadedFlows;
+}
+
+function analyse(dir: string, kb: KnowledgeBase): Analysis {
+  const issues: DialogIssue[] = [];
+  const lexicons = readLexicons(dir, kb, issues);
+
+  // Strings and templates (missing translations are reported by the loaders).
+  const { translator, issues: localeIssues } = loadLocales(join(dir, 'locales'));
+  issues.push(...localeIssues);
+  const { templates, issues: templateIssues } = loadTemplates(join(dir, 'templates'), translator, { telNumbers: () => directoryNumbers(kb) });
+  issues.push(...templateIssues);
+  const hasKey = (k: string) => LOCALES.every((l) => translator.has(l, k));
+
+  const parsed = readFlowFiles(dir, issues);
+  issues.push(...referenceIssues(parsed, { template: (t) => templates.has(t), key: hasKey, entry: (id) => !!kb.entry(id), hotline: (id) => !!kb.hotline(id) }));
+  const { topicFlows, offers, triggers } = flowIndexes(parsed, kb, hasKey, issues);
+  issues.push(...engineNeeds(parsed, templates, hasKey));
+  issues.push(...graphIssues(parsed, topicFlows));
+
+  const used = new Set<string>([...Object.values(CODE_TEMPLATES), ...templatesUsed(parsed)]);
   for (const name of templates.names()) {
-    if (!usedTemplates.has(name)) issues.push({ severity: 'warning', file: `templates/*/${name}.hbs`, field: '', message: `template "${name}" is not used by any flow` });
+    if (!used.has(name)) issues.push({ severity: 'warning', file: `templates/*/${name}.hbs`, field: '', message: `template "${name}" is not used by any flow` });
   }
 
-  if (issues.some((i) => i.severity === 'error') || !choicesFile || !commandsFile || !contextFile || !emergency || !routes) return { issues };
+  const { choices, commands, context, emergency, routes } = lexicons;
+  if (issues.some((i) => i.severity === 'error') || !choices || !commands || !context || !emergency || !routes) return { issues };
 
   const flows = new Map<FlowId, Flow>();
   for (const { file, flow } of parsed) {
-    flows.set(flow.id as FlowId, {
-      id: flow.id as FlowId,
+    flows.set(flow.id, {
+      id: flow.id,
       file,
       description: flow.description,
-      first: flow.steps[0]!.id as StepId,
-      steps: new Map(flow.steps.map((s) => [s.id as StepId, s])),
+      first: flow.steps[0]!.id,
+      steps: new Map(flow.steps.map((s) => [s.id, s])),
       triggers: flow.triggers,
       topics: flow.topics,
     });
@@ -318,12 +229,12 @@ function analyse(dir: string, kb: KnowledgeBase): Analysis {
       flows,
       templates,
       translator,
-      choices: buildChoiceLexicon(choicesFile),
-      commands: buildCommandLexicon(commandsFile),
-      context: buildContextLexicon(contextFile),
+      choices: buildChoiceLexicon(choices),
+      commands: buildCommandLexicon(commands),
+      context: buildContextLexicon(context),
       emergency,
       routes,
-      triggers: triggers.sort((a, b) => b.phrase.length - a.phrase.length),
+      triggers,
       topicFlows,
       offers,
       warnings: issues.filter((i) => i.severity === 'warning'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { KnowledgeBase } from '../../src/content/knowledge';
 import type { District, Source } from '../../src/content/schema';
-import { evalCondition } from '../../src/dialogs/runtime';
+import { evalCondition } from '../../src/dialogs/condition';
 import { parsePhone } from '../../src/dialogs/steps/ask';
 import { answerShape, answerView, chatBody, directoryNumbers, formatSource, lawTitle, MAX_STEPS, routeView, shortStep, sourcesLine, sourcesShort, STEP_CHARS } from '../../src/dialogs/views';
 import { telLinks } from '../../src/i18n/tel';

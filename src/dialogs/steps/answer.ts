@@ -12,15 +12,13 @@
  *   anything else → a new question
  */
 import { recognizeChoice } from '../choice';
-import { CODE_KEYS, CODE_TEMPLATES, type FlowId, SLOTS, type StepId } from '../ids';
-import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../runtime';
+import { CODE_KEYS, CODE_TEMPLATES, SLOTS } from '../ids';
+import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../step-contract';
 import { onlyNamesDistrict } from '../district';
 import { answerView, officeFor, routeView } from '../views';
 
 /** A button after the follow-ups shows the whole entry (the answer itself is the short form). */
 const FULL_TEXT = 'full-text';
-const FULL_TEXT_KEY = 'answer.more';
-const FULL_TEXT_TEMPLATE = 'answer-full';
 
 function current(ctx: StepContext, slot: string) {
   const id = ctx.getSlot(slot);
@@ -49,7 +47,7 @@ export const answer: StepHandler<'answer'> = {
     const entry = current(ctx, step.entry);
     if (!entry) {
       // Only reachable if content changed under a saved conversation: treat as not found.
-      await ctx.send({ text: ctx.render(CODE_TEMPLATES.gaveUp), suggestions: [] });
+      await ctx.send({ ...ctx.render(CODE_TEMPLATES.gaveUp), suggestions: [] });
       return { type: 'end' };
     }
     ctx.state.retries = 0;
@@ -59,7 +57,7 @@ export const answer: StepHandler<'answer'> = {
     const shown: ShownOption[] = [
       ...view.followups.map((f) => ({ value: f.id, label: f.title, synonyms: [], source: 'entry' as const })),
       // After the follow-ups, so "1" still picks the first follow-up on every channel.
-      { value: FULL_TEXT, label: ctx.t(FULL_TEXT_KEY), synonyms: [], source: 'static' },
+      { value: FULL_TEXT, label: ctx.t(CODE_KEYS.fullText), synonyms: [], source: 'static' },
       ...(ctx.services.flows.offers.get(entry.topic) ?? [])
         .filter((o) => o.flow !== ctx.state.flow)
         .map((o) => ({ value: o.flow, label: ctx.t(o.label), synonyms: [], source: 'flow' as const })),
@@ -68,11 +66,11 @@ export const answer: StepHandler<'answer'> = {
     ];
     ctx.state.shown = shown;
     await ctx.send({
-      text: ctx.render(step.template ?? CODE_TEMPLATES.answer, { answer: view }),
+      ...ctx.render(step.template ?? CODE_TEMPLATES.answer, { answer: view }),
       suggestions: shown.map((s) => s.label),
       expectsInput: true,
       // WeChat links to it (a full-answer page); on the web it is the 展开全文 button's reply.
-      full: ctx.render(FULL_TEXT_TEMPLATE, { answer: view }),
+      full: ctx.render(CODE_TEMPLATES.answerFull, { answer: view }).text,
     });
     return { type: 'wait' };
   },
@@ -83,7 +81,7 @@ export const answer: StepHandler<'answer'> = {
       // "我在铜山区": only a district, nothing else to ask → show where to go there.
       if (onlyNamesDistrict(text, district)) {
         const route = routeView(ctx.services.kb, ctx.services.flows.routes, entry.route, ctx.locale, district.code, officeFor(ctx.services.flows.routes, entry));
-        await ctx.send({ text: ctx.render(CODE_TEMPLATES.route, { route }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
+        await ctx.send({ ...ctx.render(CODE_TEMPLATES.route, { route }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
         return { type: 'wait' };
       }
     }
@@ -94,21 +92,25 @@ export const answer: StepHandler<'answer'> = {
     if (picked.source === 'static' && picked.value === FULL_TEXT && entry) {
       const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
       ctx.state.shown = ctx.state.shown.filter((s) => s !== picked);
-      await ctx.send({ text: ctx.render(FULL_TEXT_TEMPLATE, { answer: view }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
+      await ctx.send({ ...ctx.render(CODE_TEMPLATES.answerFull, { answer: view }), suggestions: ctx.state.shown.map((s) => s.label), expectsInput: true });
       return { type: 'wait' };
     }
     if (picked.source === 'entry') {
       ctx.setSlot(step.entry, picked.value);
-      return { type: 'next', step: step.id as StepId };
+      return { type: 'next', step: step.id };
     }
-    if (picked.source === 'flow') return { type: 'goto', flow: picked.value as FlowId };
+    if (picked.source === 'flow') {
+      // The flow offered for the entry's topic (the button stores its id as text).
+      const offered = entry && ctx.services.flows.offers.get(entry.topic)?.find((o) => o.flow === picked.value);
+      return offered ? { type: 'goto', flow: offered.flow } : { type: 'question', text };
+    }
     if (entry) await record(ctx, entry.id, picked.value === 'helpful');
-    return { type: 'next', step: (picked.value === 'helpful' ? step.helpful : step.unhelpful) as StepId };
+    return { type: 'next', step: picked.value === 'helpful' ? step.helpful : step.unhelpful };
   },
   targets: (step) => ({
     steps: [step.id, step.helpful, step.unhelpful],
     flows: [],
-    templates: [step.template ?? CODE_TEMPLATES.answer, FULL_TEXT_TEMPLATE],
-    keys: [CODE_KEYS.helpful, CODE_KEYS.unhelpful, FULL_TEXT_KEY],
+    templates: [step.template ?? CODE_TEMPLATES.answer, CODE_TEMPLATES.answerFull],
+    keys: [CODE_KEYS.helpful, CODE_KEYS.unhelpful, CODE_KEYS.fullText],
   }),
 };

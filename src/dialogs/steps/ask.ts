@@ -13,7 +13,8 @@ import { looksLikeQuestion } from '../context';
 import { isSkip } from '../choice';
 import type { StepOf } from '../flow-schema';
 import { CODE_KEYS } from '../ids';
-import { evalCondition, type StepContext, type StepHandler } from '../runtime';
+import { evalCondition } from '../condition';
+import type { StepContext, StepHandler } from '../step-contract';
 import { cut } from '../text';
 import { follow, retryOrFail } from './common';
 
@@ -49,7 +50,7 @@ export const ask: StepHandler<'ask'> = {
       ctx.state.retries = 0;
       if (step.skipIf && evalCondition(step.skipIf, (s) => ctx.getSlot(s))) return follow(step.next);
     }
-    await ctx.send({ text: ctx.render(step.prompt, { retry: false }), suggestions: suggestions(step, ctx), expectsInput: true });
+    await ctx.send({ ...ctx.render(step.prompt, { retry: false }), suggestions: suggestions(step, ctx), expectsInput: true });
     return { type: 'wait' };
   },
   async input(step, ctx, text) {
@@ -64,7 +65,7 @@ export const ask: StepHandler<'ask'> = {
     else value = cut(text.trim(), step.maxLength) || undefined;
     if (value === undefined) {
       if (step.otherwise === 'question' && looksLikeQuestion(text, ctx.services.flows.context)) return { type: 'question', text };
-      return retryOrFail(step, ctx, () => ({ text: ctx.render(step.retry ?? step.prompt, { retry: true }), suggestions: suggestions(step, ctx) }));
+      return retryOrFail(step, ctx, () => ({ ...ctx.render(step.retry ?? step.prompt, { retry: true }), suggestions: suggestions(step, ctx) }));
     }
     ctx.setSlot(step.slot, value);
     return follow(step.next);

@@ -11,9 +11,10 @@
 import { parseNumber, recognizeChoice } from '../choice';
 import { looksLikeQuestion } from '../context';
 import type { StepOf } from '../flow-schema';
-import { CODE_TEMPLATES, SLOTS, type StepId } from '../ids';
-import { evalCondition, parseFlowRef, type ShownOption, type StepContext, type StepHandler, type StepOutcome } from '../runtime';
-import { retryOrFail } from './common';
+import { evalCondition } from '../condition';
+import { CODE_KEYS, CODE_TEMPLATES, SLOTS, type TemplateName } from '../ids';
+import type { Reply, ShownOption, StepContext, StepHandler, StepOutcome } from '../step-contract';
+import { follow, retryOrFail } from './common';
 
 function shownOptions(step: StepOf<'choice'>, ctx: StepContext): ShownOption[] {
   const out: ShownOption[] = [];
@@ -31,30 +32,27 @@ function shownOptions(step: StepOf<'choice'>, ctx: StepContext): ShownOption[] {
   return out;
 }
 
-function prompt(step: StepOf<'choice'>, ctx: StepContext, template: string, retry: boolean) {
+function prompt(step: StepOf<'choice'>, ctx: StepContext, template: TemplateName, retry: boolean): Reply {
   const shown = ctx.state.shown;
-  const text = ctx.render(template, { options: shown.map((o) => o.label), retry });
+  const rendered = ctx.render(template, { options: shown.map((o) => o.label), retry });
   const dial: Record<string, string> = {};
   for (const o of step.options) {
     const number = o.dial ? ctx.services.kb.hotline(o.dial)?.number : undefined;
     if (number) dial[ctx.t(o.label)] = number;
   }
   return {
-    text,
+    ...rendered,
     suggestions: shown.map((o) => o.label),
     dial,
     // One convention everywhere: when the text asks for a number, the buttons show theirs.
-    numbered: text.includes(ctx.t(BY_NUMBER)),
+    numbered: rendered.text.includes(ctx.t(CODE_KEYS.byNumber)),
   };
 }
-
-/** The words in a prompt that ask for a number (dialogs/locales: choice.by-number). */
-const BY_NUMBER = 'choice.by-number';
 
 function pick(step: StepOf<'choice'>, ctx: StepContext, chosen: ShownOption): StepOutcome {
   if (chosen.source === 'entry') {
     ctx.setSlot(SLOTS.entry, chosen.value);
-    return { type: 'next', step: step.onPick as StepId };
+    return follow(step.onPick);
   }
   const def = step.options.find((o) => o.value === chosen.value)!;
   for (const [k, v] of Object.entries(def.set ?? {})) ctx.setSlot(k, v);
@@ -62,7 +60,8 @@ function pick(step: StepOf<'choice'>, ctx: StepContext, chosen: ShownOption): St
     ctx.setSlot(step.slot, def.value);
     ctx.state.labels[step.slot] = def.label;
   }
-  return def.next ? { type: 'next', step: def.next as StepId } : { type: 'goto', ...parseFlowRef(def.goto!) };
+  if (def.next) return { type: 'next', step: def.next };
+  return def.goto ? { type: 'goto', ...def.goto } : { type: 'end' };
 }
 
 export const choice: StepHandler<'choice'> = {
@@ -79,7 +78,7 @@ export const choice: StepHandler<'choice'> = {
     }
     if (!ctx.state.shown.length) {
       // Every option was filtered out (e.g. no candidates): nothing to ask.
-      return step.onFail ? { type: 'next', step: step.onFail as StepId } : { type: 'end' };
+      return follow(step.onFail);
     }
     await ctx.send({ ...prompt(step, ctx, step.prompt, false), expectsInput: true });
     return { type: 'wait' };
@@ -106,6 +105,6 @@ export const choice: StepHandler<'choice'> = {
     flows: step.options.flatMap((o) => (o.goto ? [o.goto] : [])),
     skippable: !!step.skipIf,
     templates: [step.prompt, step.retry ?? CODE_TEMPLATES.choiceRetry],
-    keys: [...step.options.map((o) => o.label), BY_NUMBER],
+    keys: [...step.options.map((o) => o.label), CODE_KEYS.byNumber],
   }),
 };

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CODE_TEMPLATES, SLOTS } from '../ids';
-import type { StepHandler } from '../runtime';
+import type { StepHandler } from '../step-contract';
 import { storedText } from '../sinks';
 import { follow } from './common';
 
@@ -24,7 +24,7 @@ export const handoff: StepHandler<'handoff'> = {
     const summary =
       typeof own === 'string' && own.trim()
         ? storedText(own)
-        : storedText(ctx.render(CODE_TEMPLATES.handoffSummary, { answers }, 'zh-CN').replace(/\s+/g, ' '));
+        : storedText(ctx.render(CODE_TEMPLATES.handoffSummary, { answers }, 'zh-CN').text.replace(/\s+/g, ' '));
     try {
       await sinks.handoff.emit({
         type: 'handoff',
@@ -42,7 +42,7 @@ export const handoff: StepHandler<'handoff'> = {
       logger.info({ conversation: ctx.turn.conversationId, district: d?.code }, 'handoff requested');
     } catch (err) {
       logger.error({ err, conversation: ctx.turn.conversationId }, 'handoff could not be delivered');
-      await ctx.send({ text: ctx.render(CODE_TEMPLATES.handoffFailed), suggestions: [] });
+      await ctx.send({ ...ctx.render(CODE_TEMPLATES.handoffFailed), suggestions: [] });
       return { type: 'end' };
     }
     return follow(step.next);

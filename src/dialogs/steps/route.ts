@@ -5,7 +5,7 @@
  */
 import type { RouteId } from '../../content/schema';
 import { CODE_TEMPLATES, SLOTS } from '../ids';
-import type { StepHandler } from '../runtime';
+import type { StepHandler } from '../step-contract';
 import { officeFor, routeView } from '../views';
 import { follow } from './common';
 
@@ -23,7 +23,7 @@ export const route: StepHandler<'route'> = {
       }
     } else routeId = step.route;
     const view = routeView(ctx.services.kb, ctx.services.flows.routes, routeId, ctx.locale, ctx.profile.district, office);
-    await ctx.send({ text: ctx.render(step.template ?? CODE_TEMPLATES.route, { route: view }), suggestions: [] });
+    await ctx.send({ ...ctx.render(step.template ?? CODE_TEMPLATES.route, { route: view }), suggestions: [] });
     return follow(step.next);
   },
   targets: (step) => ({

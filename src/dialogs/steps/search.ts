@@ -22,8 +22,8 @@
 import type { Locale } from '../../content/schema';
 import type { SearchResult } from '../../search/types';
 import { chooseReading, followupCue, matchesOwnWords } from '../context';
-import { SLOTS, type StepId } from '../ids';
-import type { StepContext, StepHandler } from '../runtime';
+import { SLOTS } from '../ids';
+import type { StepContext, StepHandler } from '../step-contract';
 import { forSearch } from '../text';
 
 /** A candidate is offered only if search says it resembles the question and it is this close to the best. */
@@ -103,7 +103,7 @@ export const search: StepHandler<'search'> = {
       ctx.talk.topic = best.topic;
       const flow = ctx.services.flows.topicFlows.get(best.topic);
       if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
-      return { type: 'next', step: step.confident as StepId };
+      return { type: 'next', step: step.confident };
     }
     const top = best?.score ?? 0;
     const seen = new Set<string>();
@@ -139,7 +139,7 @@ export const search: StepHandler<'search'> = {
         ctx.services.logger.warn({ err, conversation: ctx.turn.conversationId }, 'could not record unanswered question');
       }
     }
-    return { type: 'next', step: (candidates.length ? step.unsure : step.none) as StepId };
+    return { type: 'next', step: candidates.length ? step.unsure : step.none };
   },
   targets: (step) => ({ steps: [step.confident, step.unsure, step.none], flows: [], templates: [], keys: [] }),
 };

@@ -1,20 +1,23 @@
 /**
- * What a step handler sees and returns. Handlers are plain functions over this context: no Bot
- * Framework types, so each kind can be tested alone. The interpreter (interpreter.ts) builds the
- * context from the turn, runs handlers until one waits for the citizen, and keeps FlowState in
- * ConversationState (via botbuilder-dialogs) and Profile in UserState.
+ * The step contract: what a step handler (steps/) sees and returns. Handlers are plain functions
+ * over this context: no Bot Framework types, so each kind can be tested alone with a fake
+ * context. The interpreter (interpreter.ts) builds the context from the turn, runs handlers until
+ * one waits for the citizen, and keeps FlowState in ConversationState (via botbuilder-dialogs)
+ * and Profile in UserState.
+ * Layer: ids → flow-schema → model → step-contract → steps (this file imports only below it).
  */
 import type { ConversationReference } from 'botbuilder';
 import type { KnowledgeBase } from '../content/knowledge';
 import type { Locale } from '../content/schema';
 import type { Logger } from '../logger';
 import type { KnowledgeSearch } from '../search/types';
-import type { Condition, StepKind, StepOf } from './flow-schema';
-import type { FlowId, SlotName, StepId, TemplateName } from './ids';
-import type { LoadedFlows } from './loader';
+import type { SlotValue } from './condition';
+import type { StepKind, StepOf } from './flow-schema';
+import type { FlowId, FlowRef, StepId, TemplateName } from './ids';
+import type { LoadedFlows } from './model';
 import type { FeedbackSink, HandoffSink, UnansweredSink } from './sinks';
 
-export type SlotValue = string | number | boolean | string[];
+export type { SlotValue } from './condition';
 
 /** An option as shown at the last prompt, so "2" means what the citizen saw as 2. */
 export interface ShownOption {
@@ -59,6 +62,8 @@ export interface Profile {
 
 export interface Reply {
   text: string;
+  /** The template the text was rendered from (channelData.template: transcripts assert it). */
+  template?: TemplateName;
   suggestions: string[];
   /** The bot now waits for an answer to a prompt. */
   expectsInput?: boolean;
@@ -99,11 +104,20 @@ export interface StepContext {
   /** The conversation's current entry and topic; steps update it when they answer. */
   readonly talk: TalkContext;
   send(reply: Reply): Promise<void>;
-  /** Renders a template (in the citizen's locale unless given) with the common context plus `extra`. */
-  render(template: TemplateName | string, extra?: Record<string, unknown>, locale?: Locale): string;
+  /**
+   * Renders a template (in the citizen's locale unless given) with the common context plus
+   * `extra`: the text and the template's name, so `send({ ...ctx.render(t), … })` tags the reply.
+   */
+  render(template: TemplateName, extra?: Record<string, unknown>, locale?: Locale): Rendered;
   t(key: string, vars?: Record<string, unknown>): string;
-  getSlot(name: SlotName | string): SlotValue | undefined;
-  setSlot(name: SlotName | string, value: SlotValue | undefined): void;
+  getSlot(name: string): SlotValue | undefined;
+  setSlot(name: string, value: SlotValue | undefined): void;
+}
+
+/** A rendered template: its text and which template it was. */
+export interface Rendered {
+  text: string;
+  template: TemplateName;
 }
 
 export type StepOutcome =
@@ -116,12 +130,12 @@ export type StepOutcome =
 
 export interface StepTargets {
   /** Steps of the same flow this step can continue to. */
-  steps: string[];
+  steps: StepId[];
   /** Other flows ("flow" or "flow#step") it can continue in. */
-  flows: string[];
+  flows: FlowRef[];
   /** An input step with skipIf may pass on without waiting (counts as no input in cycle checks). */
   skippable?: boolean;
-  templates: string[];
+  templates: TemplateName[];
   keys: string[];
 }
 
@@ -145,31 +159,3 @@ export class FlowRuntimeError extends Error {
     this.name = 'FlowRuntimeError';
   }
 }
-
-function isEmpty(v: SlotValue | undefined): boolean {
-  return v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-/** Every listed slot must pass: a value, any of a list, {gte}/{lte}, or "$set"/"$unset". */
-export function evalCondition(cond: Condition, get: (slot: string) => SlotValue | undefined): boolean {
-  return Object.entries(cond).every(([slot, test]) => {
-    const v = get(slot);
-    if (test === '$set') return !isEmpty(v);
-    if (test === '$unset') return isEmpty(v);
-    if (typeof test === 'object' && !Array.isArray(test)) {
-      const n = typeof v === 'number' ? v : Number(v ?? 0);
-      if ('gte' in test) return n >= test.gte;
-      return n <= test.lte;
-    }
-    const wanted = (Array.isArray(test) ? test : [test]).map(String);
-    const have = Array.isArray(v) ? v.map(String) : isEmpty(v) ? [] : [String(v)];
-    return have.some((h) => wanted.includes(h));
-  });
-}
-
-export function parseFlowRef(ref: string): { flow: FlowId; step?: StepId } {
-  const [flow, step] = ref.split('#');
-  return { flow: flow as FlowId, step: step ? (step as StepId) : undefined };
-}
-
-export const noTargets = (): StepTargets => ({ steps: [], flows: [], templates: [], keys: [] });
