@@ -137,9 +137,10 @@ const commands: Record<string, Command> = {
       console.error('usage: npm run kb -- export <file.tsv|file.xlsx>');
       return 2;
     }
-    const rows = toRows(exportEntries(KNOWLEDGE_DIR));
+    const entries = exportEntries(KNOWLEDGE_DIR);
+    const rows = toRows(entries);
     writeFileSync(file, file.endsWith('.tsv') ? toTsv(rows) : await toXlsx(rows));
-    console.log(`exported ${new Set(rows.map((r) => r.id)).size} entries (${rows.length} question rows) to ${file}`);
+    console.log(`exported ${entries.length} entries (${rows.length} question rows) to ${file}`);
     return 0;
   },
 

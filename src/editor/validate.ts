@@ -6,7 +6,7 @@
  * Contract: pure over the given content and folders; every issue has file and field.
  */
 import type { ContentIssue } from '../content/errors';
-import { checkGolden, readGolden, readLaws } from '../content/editorial';
+import { checkGolden, GOLDEN_FILE, LAWS_FILE, readGolden, readLaws } from '../content/editorial';
 import { KnowledgeBase } from '../content/knowledge';
 import { nearDuplicateQuestions } from '../content/lint';
 import type { ContentOverrides, KnowledgeContent } from '../content/loader';
@@ -14,7 +14,6 @@ import { checkDialogs } from '../dialogs';
 import type { Analyzer } from '../search/pipeline';
 import { analyzerFor } from '../search/engine';
 import { checkDeskContent } from '../staff/check';
-import { GOLDEN_FILE, LAWS_FILE } from '../content/editorial';
 
 export function checkContent(c: KnowledgeContent, dialogsDir: string, overrides?: ContentOverrides, analyzer?: Analyzer): ContentIssue[] {
   const kb = new KnowledgeBase(c);
@@ -28,7 +27,8 @@ export function checkContent(c: KnowledgeContent, dialogsDir: string, overrides?
     ...checkDeskContent(c.root, dialogsDir, kb),
     ...editorial,
     ...checkGolden(c, golden),
-    ...nearDuplicateQuestions(c, (q) => a.analyse(q).words),
+    // Numbers are kept: 消法25条 and 消法55条 are different questions although the analyser drops digits.
+    ...nearDuplicateQuestions(c, (q) => [...a.analyse(q).words, ...(q.match(/\d+/g) ?? [])]),
   ];
 }
 
