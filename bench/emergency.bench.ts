@@ -27,10 +27,10 @@ const rules = compileEmergencyRules(emergencyFileSchema.parse(raw));
 const compileMs = performance.now() - c0;
 
 const sets: [string, EmergencySet][] = [];
-for (const f of ['danger-a', 'danger-b']) {
+for (const f of ['danger-a', 'danger-b', 'danger-c']) {
   try {
     const s = readEmergencySet(join(FIX, 'blind', `${f}.yaml`));
-    sets.push([`${f} tune`, s.tune]);
+    if (s.tune.emergency.length + s.tune.past_harm.length) sets.push([`${f} tune`, s.tune]);
     if (s.holdout) sets.push([`${f} holdout`, s.holdout]);
   } catch {
     console.log(`(${f}.yaml not readable yet)`);
@@ -39,9 +39,15 @@ for (const f of ['danger-a', 'danger-b']) {
 const flat = (f: string) => parse(readFileSync(join(FIX, f), 'utf8')) as { in_scope: { q: string }[]; emergency?: string[] };
 const devExtra: EmergencySet = { emergency: (flat('dev.yaml').emergency ?? []).map((q) => ({ q, category: 'dev' })), past_harm: [], in_scope: [...flat('dev.yaml').in_scope, ...flat('extra.yaml').in_scope] };
 sets.push(['dev + extra', devExtra]);
-const stories = parse(readFileSync(join(FIX, 'blind/stories-a.yaml'), 'utf8')) as Record<'tune' | 'holdout', { in_scope: { q: string }[] }>;
-sets.push(['stories-a tune', { emergency: [], past_harm: [], in_scope: stories.tune.in_scope }]);
-sets.push(['stories-a holdout', { emergency: [], past_harm: [], in_scope: stories.holdout.in_scope }]);
+for (const f of ['stories-a', 'stories-b']) {
+  try {
+    const stories = parse(readFileSync(join(FIX, `blind/${f}.yaml`), 'utf8')) as Record<'tune' | 'holdout', { in_scope: { q: string }[] }>;
+    sets.push([`${f} tune`, { emergency: [], past_harm: [], in_scope: stories.tune.in_scope }]);
+    sets.push([`${f} holdout`, { emergency: [], past_harm: [], in_scope: stories.holdout.in_scope }]);
+  } catch {
+    console.log(`(${f}.yaml not readable)`);
+  }
+}
 sets.push(['own regression set', readEmergencySet(join(FIX, 'emergency-own.yaml')).tune]);
 
 console.log(`lexicon: ${rules.classNames.length} classes, ${rules.patterns.length} patterns; compiled in ${compileMs.toFixed(1)} ms\n`);
