@@ -135,6 +135,8 @@ export function createEditorApi(deps: EditorApiDeps): Router {
   const saveEntry = async (req: Request, res: Response, check: boolean) => {
     const e = entryOf(req);
     const { frontMatter, body } = entryBody(req.body);
+    const bodyId = (req.body as { id?: unknown } | undefined)?.id;
+    if (bodyId !== undefined && bodyId !== e.id) throw new StaffError(400, 'bad-id', 'the body’s id must be the entry’s id');
     if (frontMatter.id !== undefined && frontMatter.id !== e.id) throw new StaffError(400, 'bad-id', 'the id in frontMatter must be the entry’s id (renaming is a new entry)');
     const o = await publisher.apply({
       files: { [e.file]: entryText({ ...frontMatter, id: e.id }, body) },

@@ -90,6 +90,7 @@ describe('editor API (/staff/api/kb)', function () {
       const where2 = r2.issues.map((i: { field: string }) => i.field);
       assert.ok(where2.includes('topic') && where2.includes('followups.0'), where2.join(' | '));
       assert.equal((await d.editor.put(`/kb/entries/${ENTRY}`, { frontMatter: 'x', body: 1 })).status, 400);
+      assert.equal((await d.editor.put(`/kb/entries/${ENTRY}`, { ...one, id: 'labor-wage-arrears' })).status, 400);
     });
 
     it('refuses with 409 and the regression report an edit that takes questions from another entry', async () => {
@@ -240,6 +241,15 @@ describe('editor API (/staff/api/kb)', function () {
       const add = await d.editor.json(d.editor.post('/kb/unanswered/add?confirm=1', { question: dog.question, entry: 'neighbor-dispute' }));
       assert.equal(add.published, true);
       assert.ok(d.desk.rt.kb.entry('neighbor-dispute')!.questions.includes(dog.question));
+    });
+
+    it('shows citizens’ text on the unanswered page as text, never as markup', async () => {
+      const c = new Citizen(d.desk.url);
+      await c.open(() => d.desk.rt.directLine.issueToken());
+      await c.ask('<img src=x onerror=alert(1)>火锅底料是怎么炒的');
+      const html = await (await fetch(`${d.desk.url}/staff/kb/unanswered`, { headers: { cookie: d.editor.cookie } })).text();
+      assert.ok(html.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;') || html.includes('&lt;img'), 'escaped');
+      assert.ok(!html.includes('<img src=x'));
     });
 
     it('lists entries past review_by, entries citing a law marked repealed in laws.yaml, unconfirmed offices, with counts', async () => {
