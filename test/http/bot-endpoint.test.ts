@@ -14,7 +14,7 @@ export async function postRaw(app: Express, path: string, body: Buffer, contentT
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
     return { status: res.status, body: await res.text() };
   } finally {
     server.closeAllConnections();
