@@ -68,11 +68,15 @@ export function buildBot(
 export interface Reply {
   text: string;
   suggestions: string[];
+  /** The template that produced it (channelData.template, src/dialogs/reply.ts); null: none. */
+  template: string | null;
 }
 
 export function toReply(a: Partial<Activity>): Reply {
+  const template = (a.channelData as { template?: unknown } | undefined)?.template;
   return {
     text: a.text ?? '',
+    template: typeof template === 'string' ? template : null,
     // A button's label: what an imBack sends (its title may carry a number, "1. 离婚"), else its title.
     suggestions: (a.suggestedActions?.actions ?? []).map((x) => String(x.type === 'imBack' && typeof x.value === 'string' ? x.value : (x.title ?? x.value ?? ''))),
   };

@@ -13,23 +13,31 @@
  *     - user: 老板拖欠我三个月工资怎么办
  *       repeat: 1                   send `user` repeated n times (long messages)
  *       bot:
+ *         template: screening-result-likely    a reply was rendered from this template (or all of a list)
  *         contains: ["依据", "12348"]          in the text of all replies to this message
  *         notContains: ["110"]
- *         first: { contains: ["110"] }          in the first reply only
+ *         first: { contains: ["110"], template: emergency-now }   in the first reply only
  *         suggests: ["讨薪要准备哪些证据"]        among the buttons (suggested actions)
  *         notSuggests: [...]
- *         routes: "12348"                        shorthand for where the citizen is sent
+ *         routes: "12348"                        shorthand for where the citizen is sent; it counts
+ *                                                only in a reply made from a template, never in
+ *                                                the turn-error apology (which names 12348 too)
  *     - restart: true                 new process objects over the same store (sqlite only)
+ * Templates are read from channelData.template (src/dialogs/reply.ts). A transport that cannot
+ * carry it (WeChat's XML) leaves BotReply.template undefined and its `template` checks are
+ * skipped there; the in-process and Direct Line runs assert them.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
 export interface BotReply {
   text: string;
   suggestions: string[];
+  /** The template that produced the reply; null: none (a UI string, the apology); undefined: not carried. */
+  template?: string | null;
 }
 
 export type Send = (text: string) => Promise<BotReply[]>;
@@ -46,12 +54,22 @@ const ROUTE_MARKERS: Record<string, { zh: string[]; en: string[] }> = {
   handoff: { zh: ['已经转给 12348 的工作人员'], en: ['passed to 12348 staff'] },
 };
 
+/** The turn-error apology in every locale (dialogs/locales/<locale>/ui.json): it never counts as a route. */
+const APOLOGIES: string[] = (() => {
+  const dir = resolve(__dirname, '../../dialogs/locales');
+  return readdirSync(dir).map((l) => (JSON.parse(readFileSync(join(dir, l, 'ui.json'), 'utf8')) as { error: { apology: string } }).error.apology.trim());
+})();
+export const isApology = (r: BotReply) => r.template === undefined || r.template === null ? APOLOGIES.includes(asRead(r.text).trim()) : false;
+
 const texts = z.array(z.string().min(1));
+const templateName = z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a template name like "screening-result-likely"');
+const templates = z.union([templateName, z.array(templateName).min(1)]).transform((t) => (Array.isArray(t) ? t : [t]));
 const expectSchema = z
   .object({
+    template: templates.optional(),
     contains: texts.optional(),
     notContains: texts.optional(),
-    first: z.object({ contains: texts.optional(), notContains: texts.optional() }).strict().optional(),
+    first: z.object({ template: templateName.optional(), contains: texts.optional(), notContains: texts.optional() }).strict().optional(),
     suggests: texts.optional(),
     notSuggests: texts.optional(),
     noSuggestions: z.boolean().optional(),
@@ -104,7 +122,7 @@ export const needsRestart = (t: Transcript) => t.steps.some((s) => 'restart' in 
 export const asRead = (text: string) => text.replace(/\[([^\]]*)\]\(tel:[^)]*\)/g, '$1');
 
 function show(replies: BotReply[]): string {
-  return replies.map((r, i) => `  [${i}] ${r.text.replace(/\n/g, '\n      ')}${r.suggestions.length ? `\n      buttons: ${r.suggestions.join(' | ')}` : ''}`).join('\n');
+  return replies.map((r, i) => `  [${i}]${r.template ? ` (${r.template})` : ''} ${r.text.replace(/\n/g, '\n      ')}${r.suggestions.length ? `\n      buttons: ${r.suggestions.join(' | ')}` : ''}`).join('\n');
 }
 
 export async function runTranscript(t: Transcript, send: Send, opts: { restart?: () => Promise<void> } = {}): Promise<void> {
@@ -133,9 +151,18 @@ export async function runTranscript(t: Transcript, send: Send, opts: { restart?:
     for (const s of e.suggests ?? []) assert.ok(buttons.includes(s), `expected button "${s}" at ${where}`);
     for (const s of e.notSuggests ?? []) assert.ok(!buttons.includes(s), `did not expect button "${s}" at ${where}`);
     if (e.noSuggestions) assert.equal(buttons.length, 0, `expected no buttons at ${where}`);
+    // Templates: asserted where the transport carries them (any reply says which, or that it had none).
+    const carried = replies.some((r) => r.template !== undefined);
+    if (carried) {
+      const made = replies.map((r) => r.template);
+      for (const tpl of e.template ?? []) assert.ok(made.includes(tpl), `expected a reply from template "${tpl}" at ${where}`);
+      if (e.first?.template) assert.equal(made[0], e.first.template, `expected the first reply from template "${e.first.template}" at ${where}`);
+    }
+    // A route is where a reply made from a template sends the citizen, not the apology's hotline line.
+    const routed = seen.filter((r) => !isApology(r) && r.template !== null).map((r) => r.text).join('\n');
     for (const r of e.routes === undefined ? [] : Array.isArray(e.routes) ? e.routes : [e.routes]) {
       const markers = ROUTE_MARKERS[r]![en ? 'en' : 'zh'];
-      assert.ok(markers.some((m) => all.includes(m)), `expected a route to ${r} at ${where}`);
+      assert.ok(markers.some((m) => routed.includes(m)), `expected a route to ${r} at ${where}`);
     }
   }
 }
