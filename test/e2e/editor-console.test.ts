@@ -3,7 +3,8 @@
  * locally when missing, required under CI): a citizen's question the bot does not answer; an editor
  * signs in, opens 知识库, tries the question (nothing confident), adds it to the entry it belongs to,
  * sees the regression check pass, publishes; the citizen's web chat now answers it. Screenshots of
- * each step go to test-artifacts/editor-*.png; the publish time is printed.
+ * each step go to test-artifacts/editor-*.png (and the entry's form with its history); the publish
+ * time is printed.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -96,6 +97,14 @@ describe('editor console in headless Chromium', function () {
     await page.locator('#try-form button[type="submit"]').click();
     await page.locator('#try-verdict').filter({ hasText: '会回答：' }).waitFor();
     await page.screenshot({ path: resolve(ARTIFACTS, 'editor-5-try-answers.png'), fullPage: true });
+
+    // The entry's form: front matter as fields, the new question in the list, the phone preview, and
+    // the publish in its history (a commit authored by the editor).
+    await page.goto(`${d.desk.url}/staff/kb/entries/${ENTRY}`);
+    await page.locator('#preview .bubble strong').first().waitFor();
+    assert.ok((await page.locator('textarea[name="questions"]').inputValue()).split('\n').includes(QUESTION));
+    await page.locator('#history li', { hasText: '王编辑' }).first().waitFor();
+    await page.screenshot({ path: resolve(ARTIFACTS, 'editor-7-entry-form.png'), fullPage: true });
     await ctx.close();
 
     // What the citizen gets now is what the test pane shows for web chat: the answer, not a choice.

@@ -154,6 +154,8 @@
     var collect = function () {
       var fm = Object.assign({}, original);
       ['id', 'topic', 'kind', 'route', 'updated', 'review_by', 'title', 'summary'].forEach(function (k) { fm[k] = f(k).value.trim(); });
+      // An optional key the file did not have stays out (kind defaults to faq).
+      if (!fm.kind) delete fm.kind;
       fm.questions = list(f('questions').value, /\n/);
       fm.keywords = list(f('keywords').value, /[,，、]/);
       fm.followups = list(f('followups').value, /[,，、\s]/);
