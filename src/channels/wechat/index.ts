@@ -9,8 +9,9 @@
  * Message mode (`messageMode`): "safe" accepts only encrypted bodies (a plaintext body, even with
  * encrypt_type=aes, is 401), "compatible" reads the encrypted copy when present and plaintext
  * otherwise, "plain" has no key. A signed URL (timestamp + nonce) is good for one body: the nonce
- * is remembered for the timestamp window with the body's hash, so the same URL with another body
- * is a replay (401); the same body again is WeChat's retry and goes to de-duplication.
+ * is remembered for the timestamp window with the hash of the message it carried, so the same URL
+ * with another message is a replay (401); the same message again is WeChat's retry and goes to
+ * de-duplication.
  * Rate limits (when given): per WeChat user after authentication (429), and refused requests per
  * IP (a forger gets 429 instead of unlimited signature checks). WeChat's own servers share a few
  * addresses, so valid traffic is never limited per IP.
@@ -259,10 +260,14 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     return { timestamp, nonce };
   }
 
-  /** One body per signed URL within the timestamp window; the same body again is a retry. */
-  async function checkNonce(auth: RequestAuth, body: Buffer): Promise<void> {
+  /**
+   * One message per signed URL within the timestamp window; the same message again is a retry.
+   * Compared on the message as read (after decryption), not the raw body: a retry re-encrypted
+   * with a fresh random prefix is still the same message.
+   */
+  async function checkNonce(auth: RequestAuth, m: InboundMessage): Promise<void> {
     const key = `${auth.timestamp}:${auth.nonce}`;
-    const hash = createHash('sha256').update(body).digest('base64url');
+    const hash = createHash('sha256').update(JSON.stringify(m)).digest('base64url');
     const ttlMs = (tuning.maxClockSkewSec * 2 + 5) * 1000;
     if (await nonces.putIfAbsent(key, hash, ttlMs)) return;
     if ((await nonces.get(key)) !== hash) throw new WeChatRequestError(401, 'replayed-nonce', 'this signed URL was already used for another message');
@@ -565,10 +570,9 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
         throw new WeChatRequestError(413, 'too-large', 'request body too large', { bytes: declared });
       }
       const auth = authenticate(req);
-      const body = await readBody(req);
-      await checkNonce(auth, body);
-      const parsed = parseRequest(req, auth, decodeUtf8(body));
+      const parsed = parseRequest(req, auth, decodeUtf8(await readBody(req)));
       const m = parsed.message;
+      await checkNonce(auth, m);
       await deps.limits?.check('wechatPerUser', `${m.account}:${m.openId}`);
       const key = dedupeKey(m);
       const gone = new AbortController();

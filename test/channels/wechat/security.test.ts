@@ -42,6 +42,21 @@ describe('wechat channel against a hostile caller', () => {
     });
   });
 
+  it('a retry re-encrypted under the same signed URL is the same message; other content with the same MsgId is a replay', async () => {
+    h = await startHarness({ mode: 'safe' });
+    const nonce = '515151';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const msg = h.platform.text('oSafe', '加密的问题');
+    assert.equal((await h.platform.post(msg, { mode: 'safe', nonce, timestamp })).status, 200);
+    const again = await h.platform.post(msg, { mode: 'safe', nonce, timestamp }); // fresh random prefix: another ciphertext
+    assert.equal(again.status, 200);
+    assert.equal(again.reply?.Content, '你说：加密的问题');
+    const forged = await h.platform.post({ ...msg, Content: '改过的内容' }, { mode: 'safe', nonce, timestamp });
+    assert.equal(forged.status, 401);
+    await h.channel.idle();
+    assert.deepEqual(h.seen.map((a) => a.text), ['加密的问题']);
+  });
+
   it('D5: two users sending the same MsgId each get their own answer', async () => {
     h = await startHarness({ mode: 'plain' });
     const msgId = nextMsgId();
