@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { search, searchLocale } from '../../../src/dialogs/steps/search';
+import { fakeContext, scriptedSearch, stepOf } from './fake-context';
+
+const step = stepOf('search', { id: 'look', query: 'question', confident: 'show', unsure: 'clarify', none: 'rephrase' });
+
+describe('step kind: search', () => {
+  it('confident: the best entry goes into `entry` and becomes the conversation’s current entry', async () => {
+    const f = fakeContext({ slots: { question: '老板拖欠工资怎么办', misses: 1 }, search: scriptedSearch({ confident: true, reason: 'strong', hits: [{ id: 'labor-wage-arrears' }] }) });
+    assert.deepEqual(await search.enter(step, f.ctx, { reprompt: false }), { type: 'next', step: 'show' });
+    assert.equal(f.state.slots['entry'], 'labor-wage-arrears');
+    assert.equal(f.state.slots['verdict'], 'strong');
+    assert.equal(f.state.slots['misses'], undefined, 'an answer clears the misses');
+    assert.deepEqual(f.talk, { entry: 'labor-wage-arrears', topic: 'labor-wage-arrears' });
+    assert.equal(f.unanswered.records.length, 0);
+    assert.equal(f.sent.length, 0, 'search itself says nothing');
+  });
+
+  it('confident in a topic a flow claims (topics:): continues in that flow', async () => {
+    const f = fakeContext({ slots: { question: '邻居家漏水到我家' }, search: scriptedSearch({ confident: true, reason: 'strong', hits: [{ id: 'neighbor-dispute-water-leak' }] }) });
+    assert.deepEqual(await search.enter(step, f.ctx, { reprompt: false }), { type: 'goto', flow: 'mediation' });
+  });
+
+  it('unsure: the resembling hits close to the best become candidates; recorded for editors; one miss', async () => {
+    const f = fakeContext({
+      slots: { question: '工资的事' },
+      search: scriptedSearch({ confident: false, reason: 'weak', hits: [{ id: 'labor-wage-arrears', score: 10 }, { id: 'labor-arbitration', score: 6 }, { id: 'family-divorce', score: 2 }, { id: 'traffic-accident', score: 9, resembles: false }] }),
+    });
+    assert.deepEqual(await search.enter(step, f.ctx, { reprompt: false }), { type: 'next', step: 'clarify' });
+    assert.deepEqual(f.state.slots['candidates'], ['labor-wage-arrears', 'labor-arbitration']);
+    assert.equal(f.state.slots['misses'], 1);
+    assert.equal(f.unanswered.records.length, 1);
+    assert.deepEqual(f.unanswered.records[0]!.candidates, ['labor-wage-arrears', 'labor-arbitration']);
+    assert.equal(f.unanswered.records[0]!.reason, 'weak');
+  });
+
+  it('none: nothing resembles the question → verdict no-match, misses counted up', async () => {
+    const f = fakeContext({ slots: { question: '今天天气怎么样', misses: 1 }, search: scriptedSearch({ confident: false, reason: 'weak', hits: [{ id: 'family-divorce', resembles: false }] }) });
+    assert.deepEqual(await search.enter(step, f.ctx, { reprompt: false }), { type: 'next', step: 'rephrase' });
+    assert.equal(f.state.slots['verdict'], 'no-match');
+    assert.equal(f.state.slots['misses'], 2);
+  });
+
+  it('a follow-up is also searched within the topic on screen', async () => {
+    const f = fakeContext({ slots: { question: '那要带什么材料' }, talk: { entry: 'labor-wage-arrears', topic: 'labor-wage-arrears' } });
+    await search.enter(step, f.ctx, { reprompt: false });
+    assert.ok(f.searches.some((s) => s.within !== undefined), 'searched within the topic');
+  });
+
+  it('Chinese text is searched in Chinese whatever the chat language; Latin text in English', () => {
+    assert.equal(searchLocale('工资', 'en'), 'zh-CN');
+    assert.equal(searchLocale('unpaid wages', 'zh-CN'), 'en');
+    assert.equal(searchLocale('12348', 'en'), 'en');
+  });
+
+  it('refers to its three outcomes', () => {
+    assert.deepEqual(search.targets(step).steps, ['show', 'clarify', 'rephrase']);
+  });
+});
