@@ -11,9 +11,16 @@
  */
 import { ActivityHandler, ConversationState, type Storage, type TurnContext, UserState } from 'botbuilder';
 import type { KnowledgeBase } from '../content/knowledge';
-import type { LoadedFlows } from '../dialogs/loader';
-import { DialogEngine } from '../dialogs/engine';
-import { type FeedbackSink, type HandoffSink, MemoryFeedbackSink, MemoryHandoffSink, MemoryUnansweredSink, type UnansweredSink } from '../dialogs/sinks';
+import {
+  DialogEngine,
+  type FeedbackSink,
+  type HandoffSink,
+  type LoadedFlows,
+  MemoryFeedbackSink,
+  MemoryHandoffSink,
+  MemoryUnansweredSink,
+  type UnansweredSink,
+} from '../dialogs';
 import type { Logger } from '../logger';
 import type { KnowledgeSearch } from '../search/types';
 import type { LiveHandoff } from './live-handoff';

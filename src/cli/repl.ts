@@ -18,7 +18,7 @@ import { loadConfig } from '../config';
 import { formatIssues } from '../content/errors';
 import { KnowledgeBase } from '../content/knowledge';
 import { errorsOf, loadKnowledge } from '../content/loader';
-import { loadFlows } from '../dialogs/loader';
+import { loadFlows } from '../dialogs';
 import { createLogger } from '../logger';
 import { createSearch } from '../search/engine';
 import { createRecordSinks, createStorage } from '../state';

@@ -1,5 +1,10 @@
 /**
  * Conversation engine: declarative flows in dialogs/ run on botbuilder-dialogs.
+ * Code outside src/dialogs imports from here ('../dialogs'), not from the files behind it.
+ * Inside, imports run one way (test/dialogs/layers.test.ts):
+ *   ids → flow-schema → model → step-contract → steps/ → flow-graph, loader / reply, interpreter → engine
+ * beside them the matchers and views the layers use (text, choice, commands, context, district,
+ * emergency*, alert, answer-view, route-view, sinks, condition).
  *
  * Public API (everything else in this folder is internal):
  *   loadFlows(dialogsDir, kb): LoadedFlows
@@ -13,6 +18,8 @@
  *       src/state/records.ts): what the engine reports for editors and staff
  *   detectEmergency / recognizeChoice / matchCommand: the pure matchers, exported for tests
  *       and tools
+ *   replyActivity, sanitizeInput, normalizeForMatch: for the hosting layer (live handoff, staff
+ *       replies, case summaries) so that they reuse the engine's one mapping and one normaliser
  */
 export { checkDialogs, DialogValidationError, loadFlows } from './loader';
 export type { DialogIssue, Flow, LoadedFlows } from './loader';
@@ -35,5 +42,10 @@ export type {
 } from './sinks';
 export type { Sinks } from './step-contract';
 export { detectEmergency } from './emergency';
+export type { EmergencyRules } from './emergency';
 export { recognizeChoice, recognizeYesNo } from './choice';
 export { matchCommand, matchLanguageSwitch } from './commands';
+/** For the hosting layer (live handoff, staff replies): one Reply → Activity mapping, one input cleaner. */
+export { replyActivity } from './reply';
+export type { Reply } from './step-contract';
+export { normalizeForMatch, sanitizeInput } from './text';

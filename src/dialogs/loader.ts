@@ -27,7 +27,7 @@ import { flowFileSchema } from './flow-schema';
 import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId } from './ids';
 import type { DialogIssue, Flow, FlowOffer, LoadedFlows } from './model';
 import { normalizeForMatch } from './text';
-import { directoryNumbers, officeKeyOf, routesFileSchema } from './views';
+import { directoryNumbers, officeKeyOf, routesFileSchema } from './route-view';
 
 export type { DialogIssue, Flow, LoadedFlows } from './model';
 

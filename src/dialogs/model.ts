@@ -13,7 +13,7 @@ import type { ContextLexicon } from './context';
 import type { EmergencyRules } from './emergency';
 import type { StepDef } from './flow-schema';
 import type { FlowId, StepId } from './ids';
-import type { RoutesFile } from './views';
+import type { RoutesFile } from './route-view';
 
 export type DialogIssue = ContentIssue;
 

@@ -12,7 +12,7 @@
  */
 import { resolve } from 'node:path';
 import type { Storage } from 'botbuilder';
-import type { FeedbackSink, UnansweredSink } from '../dialogs/sinks';
+import type { FeedbackSink, UnansweredSink } from '../dialogs';
 import { type ExpiringStore, MemoryExpiringStore, SqliteExpiringStore } from './expiring';
 import { BoundedFeedbackSink, BoundedUnansweredSink } from './memory-records';
 import { BoundedMemoryStorage, type MemoryStorageLimits } from './memory-storage';

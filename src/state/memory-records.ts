@@ -3,7 +3,7 @@
  * kept (the editors' pages read the recent ones; SQLite keeps history). Text is masked on the way
  * in (storedText), as in the SQLite sinks. Used by createRecordSinks for STATE_STORE=memory.
  */
-import { type FeedbackRecord, type FeedbackSink, type ListQuery, storedText, type UnansweredRecord, type UnansweredSink } from '../dialogs/sinks';
+import { type FeedbackRecord, type FeedbackSink, type ListQuery, storedText, type UnansweredRecord, type UnansweredSink } from '../dialogs';
 
 /** Newest-first listing, as every sink answers list(). */
 function newestFirst<T extends { at: string }>(items: readonly T[], q: ListQuery = {}): T[] {

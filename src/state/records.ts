@@ -13,7 +13,7 @@ import {
   storedText,
   type UnansweredRecord,
   type UnansweredSink,
-} from '../dialogs/sinks';
+} from '../dialogs';
 import { openDatabase } from './sqlite-file';
 
 const open = openDatabase;

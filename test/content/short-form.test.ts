@@ -1,11 +1,11 @@
 /**
- * The Chinese entries as a phone shows them first (src/dialogs/views.ts answerShape): every entry
+ * The Chinese entries as a phone shows them first (src/dialogs/answer-view.ts answerShape): every entry
  * names its steps under a "步骤" heading (the fallback, the body's first list, is often a list of
  * facts rather than what to do), its "现在可以做的" line fits one or two phone lines, and its
  * summary one. Failures name the entry and the measured length so an editor knows what to shorten.
  */
 import assert from 'node:assert/strict';
-import { answerShape, chatBody } from '../../src/dialogs/views';
+import { answerShape, chatBody } from '../../src/dialogs/answer-view';
 import { knowledge } from '../helpers';
 
 /** The same heading views.ts looks for, as a line of the chat body (headings are bold there). */

@@ -92,6 +92,14 @@ describe('src/dialogs import layers', () => {
     assert.deepEqual(graph.get('dialogs/ids'), []);
   });
 
+  it('the bot, the REPL and state/ use the public API (src/dialogs/index.ts), not the files behind it', () => {
+    const users = [join(SRC, 'bot/bot.ts'), join(SRC, 'bot/talk-eval.ts'), join(SRC, 'cli/repl.ts'), ...files(join(SRC, 'state'))];
+    for (const file of users) {
+      const deep = [...readFileSync(file, 'utf8').matchAll(/\bfrom\s+'(\.\.\/dialogs\/[^']+)'/g)].map((m) => m[1]);
+      assert.deepEqual(deep, [], `${relative(SRC, file)} imports ${deep.join(', ')}`);
+    }
+  });
+
   it('never imports the bot or a channel (channels → bot → dialogs)', () => {
     for (const [m, deps] of graph) for (const d of deps) assert.ok(!/^(bot|channels|http|staff)\//.test(d), `${m} imports ${d}`);
   });

@@ -8,7 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Locale } from '../../src/content/schema';
 import { localeFromTag } from '../../src/i18n/locale';
 import { replyActivity } from '../../src/dialogs/interpreter';
-import { answerView } from '../../src/dialogs/views';
+import { answerView } from '../../src/dialogs/answer-view';
 import { CODE_KEYS, CODE_TEMPLATES } from '../../src/dialogs/ids';
 import type { BotLogic } from '../../src/bot/in-process-adapter';
 import { realFlows, realKb } from '../bot/harness';

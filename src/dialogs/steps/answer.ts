@@ -15,7 +15,8 @@ import { recognizeChoice } from '../choice';
 import { CODE_KEYS, CODE_TEMPLATES, SLOTS } from '../ids';
 import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../step-contract';
 import { onlyNamesDistrict } from '../district';
-import { answerView, officeFor, routeView } from '../views';
+import { answerView } from '../answer-view';
+import { officeFor, routeView } from '../route-view';
 
 /** A button after the follow-ups shows the whole entry (the answer itself is the short form). */
 const FULL_TEXT = 'full-text';

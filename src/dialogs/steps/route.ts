@@ -6,7 +6,7 @@
 import type { RouteId } from '../../content/schema';
 import { CODE_TEMPLATES, SLOTS } from '../ids';
 import type { StepHandler } from '../step-contract';
-import { officeFor, routeView } from '../views';
+import { officeFor, routeView } from '../route-view';
 import { follow } from './common';
 
 export const route: StepHandler<'route'> = {
