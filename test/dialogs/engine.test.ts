@@ -4,17 +4,19 @@ import { type Activity, MemoryStorage } from 'botbuilder';
 import pino from 'pino';
 import { createBot } from '../../src/bot/bot';
 import { InProcessAdapter } from '../../src/bot/in-process-adapter';
-import type { StepDef } from '../../src/dialogs/flow-schema';
-import type { FlowId, StepId } from '../../src/dialogs/ids';
+import { type StepDef, stepSchema } from '../../src/dialogs/flow-schema';
+import { asFlowId } from '../../src/dialogs/ids';
 import type { Flow, LoadedFlows } from '../../src/dialogs/loader';
 import { searchEngine } from '../helpers';
 import { realFlows, realKb, toReply } from '../bot/harness';
 
-function withFlow(flows: LoadedFlows, id: string, steps: StepDef[]): LoadedFlows {
+/** The flow `id` with its steps replaced by these (editor-style objects, parsed by the real schema). */
+function withFlow(flows: LoadedFlows, id: string, defs: Record<string, unknown>[]): LoadedFlows {
+  const steps: StepDef[] = defs.map((d) => stepSchema.parse(d));
   const map = new Map(flows.flows);
-  const old = map.get(id as FlowId)!;
-  const flow: Flow = { ...old, first: steps[0]!.id as StepId, steps: new Map(steps.map((s) => [s.id as StepId, s])) };
-  map.set(id as FlowId, flow);
+  const old = map.get(asFlowId(id))!;
+  const flow: Flow = { ...old, first: steps[0]!.id, steps: new Map(steps.map((s) => [s.id, s])) };
+  map.set(asFlowId(id), flow);
   return { ...flows, flows: map };
 }
 
@@ -48,7 +50,7 @@ describe('dialog engine', function () {
       { id: 'greet', kind: 'say', template: 'welcome', next: 'again' },
       { id: 'again', kind: 'branch', cases: [{ when: { x: 'never' }, next: 'greet' }], else: 'greet' },
       { id: 'menu', kind: 'say', template: 'menu' },
-    ] as StepDef[]);
+    ]);
     const { say, lines } = botWith(looping);
     const r = await say('你好');
     assert.match(r.at(-1)!.text, /抱歉，刚才出了点问题/);
@@ -67,8 +69,8 @@ describe('dialog engine', function () {
     const flows: LoadedFlows = { ...realFlows(), flows: map };
     const { say } = botWith(flows);
     await say('法律援助预审'); // now waiting at screening#matter
-    const screening = map.get('screening' as FlowId)!;
-    map.set('screening' as FlowId, { ...screening, steps: new Map([...screening.steps].filter(([id]) => id !== 'matter')) });
+    const screening = map.get(asFlowId('screening'))!;
+    map.set(asFlowId('screening'), { ...screening, steps: new Map([...screening.steps].filter(([id]) => id !== 'matter')) });
     const r = await say('2');
     assert.match(r.at(-1)!.text, /抱歉，刚才出了点问题/);
     const again = await say('你好');

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { asFlowId } from '../../src/dialogs/ids';
 import { checkDialogs, type DialogIssue, DialogValidationError, loadFlows } from '../../src/dialogs/loader';
 import { DIALOGS_DIR, realKb } from '../bot/harness';
 
@@ -48,7 +49,7 @@ describe('dialog validation (loadFlows / checkDialogs)', function () {
     const issues = checkDialogs(DIALOGS_DIR, realKb());
     assert.deepEqual(issues, []);
     const loaded = loadFlows(DIALOGS_DIR, realKb());
-    for (const f of ['welcome', 'answer', 'emergency', 'handoff', 'screening', 'gov-affairs', 'mediation']) assert.ok(loaded.flows.has(f as never), f);
+    for (const f of ['welcome', 'answer', 'emergency', 'handoff', 'screening', 'gov-affairs', 'mediation']) assert.ok(loaded.flows.has(asFlowId(f)), f);
   });
 
   it('unknown template, with file and step', () => {
