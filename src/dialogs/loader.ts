@@ -172,7 +172,7 @@ function graphIssues(parsed: readonly ParsedFlow[], topicFlows: ReadonlyMap<stri
   for (const { file, flow } of parsed) {
     for (const id of unreachableSteps(flow, graph, entered)) issues.push(err(file, `steps.${id}`, `step "${id}" is never reached (no step leads to it)`));
   }
-  const fileOf = new Map(parsed.map((p) => [p.flow.id as string, p.file]));
+  const fileOf = new Map<string, string>(parsed.map((p) => [p.flow.id, p.file]));
   for (const loop of loopsWithoutInput(graph)) {
     const [f, st] = loop[loop.length - 1]!.split('#');
     issues.push(err(fileOf.get(f!) ?? `${f}.yaml`, `steps.${st}`, `steps loop without waiting for the citizen: ${loop.join(' → ')}`));

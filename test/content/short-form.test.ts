@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { answerShape, chatBody } from '../../src/dialogs/answer-view';
 import { knowledge } from '../helpers';
 
-/** The same heading views.ts looks for, as a line of the chat body (headings are bold there). */
+/** The same heading answer-view.ts looks for, as a line of the chat body (headings are bold there). */
 const STEPS_HEADING = /^\*\*[^*\n]*步骤[^*\n]*\*\*/;
 const MAX_NOW = 90;
 const MAX_SUMMARY = 60;

@@ -57,7 +57,7 @@ function withTopicWords(ctx: StepContext, q: string, locale: Locale, topic: stri
 }
 
 /** Sure of one entry (not only of its topic). */
-const sure = (r: SearchResult) => r.confident && (r.reason as string) !== 'topic';
+const sure = (r: SearchResult) => r.confident && r.reason !== 'topic';
 
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
 function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
@@ -91,7 +91,7 @@ export const search: StepHandler<'search'> = {
     const { result: r, followup, offer } = readInContext(ctx, q, locale);
     const best = r.results[0];
     // Search may say it is sure of the topic only ("topic"): one tap among that topic's entries.
-    const topicOnly = (r.reason as string) === 'topic';
+    const topicOnly = r.reason === 'topic';
     ctx.setSlot(SLOTS.verdict, r.reason);
     ctx.setSlot(SLOTS.followup, followup || undefined);
     ctx.setSlot(SLOTS.narrowed, undefined);
