@@ -5,13 +5,14 @@
  * 3 within a minute (tracked here per process; WeChat's 45047 is the backstop). A message over the
  * quota or outside the 48-hour window (45047/45015) is deferred, logged, and sent after the
  * user's next message, which reopens the window; a text WeChat finds too long (45002) is split
- * in two and each half sent. Every loop is bounded.
+ * in two and each half sent. Every loop is bounded, and so is memory: quota windows and deferred
+ * messages are kept for at most `maxUsers` users each (least recently active dropped first).
  */
 import type { Logger } from 'pino';
+import { KeyedQueue } from '../../bot/keyed-queue';
 import type { WeChatApi } from './api';
 import { ERR, WeChatApiError } from './errors';
 import type { OpenId } from './messages';
-import { KeyedSerial } from './serial';
 import { splitText, utf8Bytes } from './text';
 
 export type InboundKind = 'message' | 'event';
@@ -40,6 +41,19 @@ export interface OutboxOptions {
   maxSplitDepth?: number;
   /** Intro line for deferred messages, in the user's language. */
   deferredIntro?: (openId: OpenId) => string;
+  /** Users whose quota window, and users whose deferred messages, are remembered (each map). */
+  maxUsers?: number;
+}
+
+/** Drops the least recently set entries of an insertion-ordered map beyond `max`; how many went. */
+function dropOldest<K, V>(map: Map<K, V>, max: number): number {
+  let dropped = 0;
+  for (const key of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(key);
+    dropped++;
+  }
+  return dropped;
 }
 
 const QUOTA: Record<InboundKind, { count: number; windowMs: number }> = {
@@ -50,12 +64,16 @@ const QUOTA: Record<InboundKind, { count: number; windowMs: number }> = {
 export class Outbox {
   private readonly grants = new Map<OpenId, Grant>();
   private readonly deferred = new Map<OpenId, { text: string; at: number }[]>();
-  private readonly chains = new KeyedSerial<OpenId>();
+  private readonly chains = new KeyedQueue<OpenId>();
   private readonly now: () => number;
   readonly stats = { sent: 0, deferred: 0, failed: 0, splits: 0 };
 
   constructor(private readonly opts: OutboxOptions) {
     this.now = opts.clock ?? Date.now;
+  }
+
+  private get maxUsers(): number {
+    return this.opts.maxUsers ?? 100_000;
   }
 
   /** A user wrote to us (message) or clicked/followed/scanned (event): the quota starts again. */
@@ -67,10 +85,8 @@ export class Outbox {
     if (kind === 'event' && cur && cur.expiresAt > now && cur.remaining >= q.count) return;
     this.grants.delete(openId);
     this.grants.set(openId, { remaining: q.count, expiresAt: now + q.windowMs });
-    if (this.grants.size > 200_000) {
-      const oldest = this.grants.keys().next();
-      if (!oldest.done) this.grants.delete(oldest.value);
-    }
+    // A forgotten window is "unknown": WeChat's own 45047 then decides, as after a restart.
+    dropOldest(this.grants, this.maxUsers);
   }
 
   /** Sends `texts` in order (after anything already queued for this user). */
@@ -136,7 +152,10 @@ export class Outbox {
       list.shift();
       this.opts.logger.warn({ user: maskOpenId(openId) }, 'wechat deferred message dropped (too many queued for this user)');
     }
+    this.deferred.delete(openId);
     this.deferred.set(openId, list);
+    const forgotten = dropOldest(this.deferred, this.maxUsers);
+    if (forgotten) this.opts.logger.warn({ users: forgotten }, 'wechat deferred messages dropped (too many users waiting)');
     this.stats.deferred++;
     this.opts.logger.warn({ user: maskOpenId(openId), reason }, 'wechat customer-service message deferred until the user writes again');
   }
