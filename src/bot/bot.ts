@@ -23,6 +23,7 @@ import {
 } from '../dialogs';
 import type { Logger } from '../logger';
 import type { KnowledgeSearch } from '../search/types';
+import { KeyedQueue } from './keyed-queue';
 import type { LiveHandoff } from './live-handoff';
 import { createTurnErrorHandler } from './turn-error';
 
@@ -48,24 +49,8 @@ export interface Bot {
   sinks: { feedback: FeedbackSink; unanswered: UnansweredSink; handoff: HandoffSink };
 }
 
-/** Runs tasks with the same key one after another; different keys run freely. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-  async run(key: string, task: () => Promise<void>): Promise<void> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const mine = prev.then(task, task);
-    const tail = mine.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      await mine;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 class LegalAidBot extends ActivityHandler {
-  private readonly queue = new KeyedQueue();
+  private readonly queue = new KeyedQueue<string>();
 
   constructor(
     private readonly engine: DialogEngine,
