@@ -119,7 +119,7 @@ const commands: Record<string, Command> = {
         console.log(formatEmergencyReport(`${file} [${half}] danger`, r));
         if (showMisses(half)) for (const m of r.misses) console.log(`  ${m.kind}: ${m.q} ${m.matched.join(' ')}`);
       }
-      if (/talk\.yaml$/.test(file)) {
+      if (/\/talk(-[a-z])?\.yaml$/.test(file)) {
         const talk = readTalkFile(file);
         for (const half of ['tune', 'holdout'] as const) {
           const r = await evaluateTalk(talk[half], { kb, search: e, flows });
@@ -191,7 +191,7 @@ const commands: Record<string, Command> = {
 };
 
 /** The labelled sets the project keeps (dev and team sets; blind sets in two halves). */
-const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'danger-a', 'danger-b', 'danger-c', 'talk'].map((n) => `test/fixtures/blind/${n}.yaml`)];
+const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'danger-a', 'danger-b', 'danger-c', 'talk', 'talk-b'].map((n) => `test/fixtures/blind/${n}.yaml`)];
 const CALIBRATION_FILE = resolve(__dirname, '../search/calibration.json');
 
 function printReport(r: EvalReport): void {
