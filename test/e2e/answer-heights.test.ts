@@ -6,16 +6,13 @@
  * and holds the 95th percentile under a floor (1.5 screens at normal text size).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import type { Locale } from '../../src/content/schema';
 import { answerBot, entryIds } from './answer-bot';
-import { launchChromium, requireChromium } from './chromium';
-import { type ChatServer, startChatServer } from './server';
+import { ARTIFACTS, ask, BOT, browserSuite, MOBILE } from './harness';
+import { startChatServer } from './server';
 
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
-const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const SCREEN = 844;
 /** The target: a first reply fits in 1.5 phone screens at normal text size. */
 const P95_FLOOR = { normal: 1.5 * SCREEN, large: 2.2 * SCREEN };
@@ -42,41 +39,13 @@ export function stats(heights: { id: string; px: number }[], limit: number): Hei
 
 describe('answer height on a phone (every entry, 390×844)', function () {
   this.timeout(600_000);
-  let server: ChatServer;
-  let browser: Browser;
+  const suite = browserSuite(() => startChatServer({ bot: () => answerBot }));
 
-  before(async function () {
-    requireChromium(this);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startChatServer({ bot: () => answerBot });
-    browser = await launchChromium();
-  });
+  const open = (large: boolean, locale: Locale): Promise<Page> => suite.openChat(`${suite.app.url}/`, { prefs: { locale, largeText: large }, who: false });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(large: boolean, locale: Locale): Promise<Page> {
-    const ctx = await browser.newContext(MOBILE);
-    await ctx.addInitScript(
-      ([l, loc]) => localStorage.setItem('legal-aid-bot.webchat.prefs.v1', JSON.stringify({ locale: loc, largeText: l })),
-      [large, locale] as const,
-    );
-    const page = await ctx.newPage();
-    await page.goto(`${server.url}/`);
-    await page.locator('[data-id="webchat-sendbox-input"]').waitFor();
-    return page;
-  }
-
-  const BOT = '.webchat__bubble:not(.webchat__bubble--from-user)';
-
+  /** Shows an entry's first reply and measures its bubble. */
   async function show(page: Page, id: string): Promise<number> {
-    const before = await page.locator(BOT).count();
-    const box = page.locator('[data-id="webchat-sendbox-input"]');
-    await box.fill(`show:${id}`);
-    await box.press('Enter');
-    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
+    await ask(page, `show:${id}`);
     return page.locator(BOT).last().evaluate((el) => Math.round(el.getBoundingClientRect().height));
   }
 

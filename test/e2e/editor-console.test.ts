@@ -7,56 +7,25 @@
  * time is printed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { type EditorDesk, startEditorDesk } from '../editor/harness';
-import { launchChromium, requireChromium } from './chromium';
+import { startEditorDesk } from '../editor/harness';
+import { ARTIFACTS, ask, botBubbles, browserSuite, signIn } from './harness';
 
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const QUESTION = '邻居家的狗咬死了我家的鸡，要他赔钱怎么要';
 const ENTRY = 'neighbor-dispute';
 
-const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
-const botBubbles = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
-
 describe('editor console in headless Chromium', function () {
   this.timeout(300_000);
-  let d: EditorDesk;
-  let browser: Browser;
-  const problems: string[] = [];
+  const suite = browserSuite(() => startEditorDesk());
+  const problems = suite.problems;
 
-  before(async function () {
-    requireChromium(this);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    d = await startEditorDesk();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await d?.close();
-  });
-
-  function watch(page: Page, who: string): void {
-    page.on('console', (m) => m.type() === 'error' && problems.push(`${who} console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`${who} pageerror: ${e.message}`));
-  }
-
+  /** What the citizen's web chat answers to QUESTION (a fresh phone, a screenshot). */
   async function citizenAsks(shot: string): Promise<string> {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await ctx.newPage();
-    watch(page, 'citizen');
-    await page.goto(`${d.desk.url}/`);
-    await input(page).waitFor();
-    await page.locator('.webchat__connectivityStatus').filter({ hasText: /连接|onnect/ }).waitFor({ state: 'hidden' });
-    const before = await botBubbles(page).count();
-    await input(page).fill(QUESTION);
-    await input(page).press('Enter');
-    await page.waitForFunction(([n]) => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > (n as number), [before] as const);
-    await page.waitForTimeout(500);
+    const page = await suite.openChat(`${suite.app.desk.url}/`, { who: 'citizen' });
+    const before = await ask(page, QUESTION, { settleMs: 500 });
     await page.screenshot({ path: resolve(ARTIFACTS, shot) });
     const text = (await botBubbles(page).allInnerTexts()).slice(before).join('\n');
-    await ctx.close();
+    await page.context().close();
     return text;
   }
 
@@ -64,13 +33,11 @@ describe('editor console in headless Chromium', function () {
     const before = await citizenAsks('editor-0-citizen-before.png');
     assert.match(before, /您想问的是/, 'not answered yet: the citizen is asked to choose');
 
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const d = suite.app;
+    const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
-    watch(page, 'editor');
-    await page.goto(`${d.desk.url}/staff/login`);
-    await page.getByLabel('用户名').fill(d.accounts.editor.username);
-    await page.getByLabel('密码').fill(d.accounts.editor.password);
-    await page.getByLabel('密码').press('Enter');
+    suite.watch(page, 'editor');
+    await signIn(page, `${d.desk.url}/staff/login`, d.accounts.editor);
     await page.locator('a', { hasText: '知识库' }).first().click();
     await page.locator('h1', { hasText: '知识库' }).waitFor();
     await page.screenshot({ path: resolve(ARTIFACTS, 'editor-1-home.png'), fullPage: true });

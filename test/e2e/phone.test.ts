@@ -7,77 +7,42 @@
  * switches the greeting, menu, buttons and notices. Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium } from './chromium';
-import { type ChatServer, startChatServer } from './server';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, ask as send, BOT, botUi, browserSuite, waitForReply as replied } from './harness';
+import { startChatServer } from './server';
 
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
-const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const PREFS = 'legal-aid-bot.webchat.prefs.v1';
+const ZH = botUi('zh-CN');
+const EN = botUi('en');
 
-const ui = (locale: string) => JSON.parse(readFileSync(resolve(__dirname, `../../dialogs/locales/${locale}/ui.json`), 'utf8'));
-const ZH = ui('zh-CN');
-const EN = ui('en');
-
-const BOT = '.webchat__bubble:not(.webchat__bubble--from-user)';
-const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
 const button = (page: Page, name: string | RegExp) => page.getByRole('toolbar').getByRole('button', { name, exact: typeof name === 'string' });
 
 describe('web chat on a phone (390×844)', function () {
   this.timeout(120_000);
-  let server: ChatServer;
-  let browser: Browser;
-  const problems: string[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startChatServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite(() => startChatServer());
+  const problems = suite.problems;
 
   async function open(opts: { large?: boolean; locale?: string } = {}): Promise<Page> {
-    const ctx = await browser.newContext(MOBILE);
-    await ctx.addInitScript(
-      ([key, prefs]) => localStorage.setItem(key as string, prefs as string),
-      [PREFS, JSON.stringify({ locale: opts.locale ?? 'zh-CN', largeText: !!opts.large })] as const,
-    );
-    // What the page asks the browser to open (the dialler for tel:), recorded instead of opened.
-    await ctx.addInitScript(() => {
-      (window as unknown as { opened: string[] }).opened = [];
-      window.open = ((url?: string | URL) => {
-        (window as unknown as { opened: string[] }).opened.push(String(url));
-        return null;
-      }) as typeof window.open;
+    const page = await suite.openChat(`${suite.app.url}/`, {
+      prefs: { locale: opts.locale ?? 'zh-CN', largeText: !!opts.large },
+      // What the page asks the browser to open (the dialler for tel:), recorded instead of opened.
+      setup: (ctx) =>
+        ctx.addInitScript(() => {
+          (window as unknown as { opened: string[] }).opened = [];
+          window.open = ((url?: string | URL) => {
+            (window as unknown as { opened: string[] }).opened.push(String(url));
+            return null;
+          }) as typeof window.open;
+        }),
     });
-    const page = await ctx.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(`${server.url}/`);
-    await input(page).waitFor();
     await page.getByRole('toolbar').getByRole('button').first().waitFor(); // greeted, with the menu
     return page;
   }
 
   /** Sends like a person and waits for the bot's reply to finish arriving and scrolling. */
-  async function ask(page: Page, text: string): Promise<void> {
-    const before = await page.locator(BOT).count();
-    await input(page).fill(text);
-    await input(page).press('Enter');
-    await waitForReply(page, before);
-  }
-
-  async function waitForReply(page: Page, before: number): Promise<void> {
-    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
-    await page.waitForTimeout(900); // Web Chat's smooth scroll
-  }
+  const ask = async (page: Page, text: string) => {
+    await send(page, text, { settleMs: 900 });
+  };
+  const waitForReply = (page: Page, before: number) => replied(page, before, 900); // Web Chat's smooth scroll
 
   /** Where the newest bot bubble's first line is, relative to the visible transcript. */
   async function newestAnswer(page: Page): Promise<{ top: number; height: number; viewTop: number; viewBottom: number; firstLineVisible: boolean }> {

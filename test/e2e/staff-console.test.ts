@@ -7,68 +7,31 @@
  * text in the console. Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { type Desk, startDesk } from '../staff/runtime';
-import { launchChromium, requireChromium } from './chromium';
+import { startDesk } from '../staff/runtime';
+import { ARTIFACTS, ask, botBubbles, browserSuite, input, signIn } from './harness';
 
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-
-const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
-const botBubbles = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
 
 describe('staff console and web chat in headless Chromium', function () {
   this.timeout(120_000);
-  let desk: Desk;
-  let browser: Browser;
-  const problems: string[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    desk = await startDesk();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await desk?.close();
-  });
-
-  function watch(page: Page, who: string): void {
-    page.on('console', (m) => m.type() === 'error' && problems.push(`${who} console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`${who} pageerror: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`${who} ${r.status()} ${r.url()}`));
-  }
-
-  async function ask(page: Page, text: string): Promise<void> {
-    const before = await botBubbles(page).count();
-    await input(page).fill(text);
-    await input(page).press('Enter');
-    await page.waitForFunction(([n]) => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > (n as number), [before] as const);
-  }
+  const suite = browserSuite(() => startDesk(), { failedRequests: true });
+  const problems = suite.problems;
 
   it('runs the whole handoff: ask for a person, live queue, claim, reply both ways, hand back, rating, export', async () => {
-    const { username, password } = await desk.addUser('wang', 'staff', '王');
+    const desk = suite.app;
+    const account = await desk.addUser('wang', 'staff', '王');
 
-    // Staff first: signed in and looking at the queue when the citizen asks.
-    const staffCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Staff first: signed in (sent to the form from the queue) and looking at the queue when the citizen asks.
+    const staffCtx = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const staff = await staffCtx.newPage();
-    watch(staff, 'staff');
-    await staff.goto(`${desk.url}/staff`);
-    await staff.getByLabel('用户名').fill(username);
-    await staff.getByLabel('密码').fill(password);
-    await staff.getByLabel('密码').press('Enter');
+    suite.watch(staff, 'staff');
+    await signIn(staff, `${desk.url}/staff`, account);
     await staff.locator('h1', { hasText: '求助排队' }).waitFor();
     await staff.locator('tr.empty').waitFor();
 
-    const citizenCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const citizen = await citizenCtx.newPage();
-    watch(citizen, 'citizen');
-    await citizen.goto(`${desk.url}/`);
-    await input(citizen).waitFor();
-    await citizen.locator('.webchat__connectivityStatus').filter({ hasText: /连接|onnect/ }).waitFor({ state: 'hidden' });
+    const citizen = await suite.openChat(`${desk.url}/`, { who: 'citizen' });
+    const citizenCtx = citizen.context();
     for (const m of ['转人工', '是', '鼓楼区', '跳过']) await ask(citizen, m);
     await ask(citizen, `老板欠我三个月工资 ${HOSTILE}`);
     await botBubbles(citizen).filter({ hasText: /排在第 1 位/ }).waitFor();
@@ -126,13 +89,11 @@ describe('staff console and web chat in headless Chromium', function () {
   });
 
   it('is usable on a tablet: the case page stacks and nothing scrolls sideways', async () => {
-    const { username, password } = await desk.addUser('li', 'staff', '李');
-    const ctx = await browser.newContext({ viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true });
+    const desk = suite.app;
+    const account = await desk.addUser('li', 'staff', '李');
+    const ctx = await suite.browser.newContext({ viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true });
     const page = await ctx.newPage();
-    await page.goto(`${desk.url}/staff/login`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, `${desk.url}/staff/login`, account, 'button');
     await page.locator('h1', { hasText: '求助排队' }).waitFor();
     await page.goto(`${desk.url}/staff?status=closed`);
     await page.locator('#case-rows a').first().click();

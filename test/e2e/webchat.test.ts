@@ -5,63 +5,30 @@
  * there do not break this test. Screenshots go to test-artifacts/ (git-ignored) for people to see.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, CDPSession, Page } from 'playwright-core';
 import type { ConversationId } from '../../src/channels/directline';
-import { launchChromium, requireChromium } from './chromium';
-import { type ChatServer, startChatServer } from './server';
+import { ARTIFACTS, ask as send, BOT, botBubbles, botUi, browserSuite, input, MOBILE, PREFS_KEY, userBubble, waitForReply } from './harness';
+import { startChatServer } from './server';
 
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const SESSION_KEY = 'legal-aid-bot.webchat.session.v1';
-const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 interface BotUi {
   menu: { wages: string };
   feedback: { helpful: string };
   answer: { source: string };
 }
-const ui = (locale: string) => JSON.parse(readFileSync(resolve(__dirname, `../../dialogs/locales/${locale}/ui.json`), 'utf8')) as BotUi;
-const ZH = ui('zh-CN');
-const EN = ui('en');
+const ZH = botUi<BotUi>('zh-CN');
+const EN = botUi<BotUi>('en');
 
-const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
-const botBubbles = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
 const botBubble = (page: Page, text: string | RegExp) => botBubbles(page).filter({ hasText: text });
-const userBubble = (page: Page, text: string | RegExp) => page.locator('.webchat__bubble--from-user').filter({ hasText: text });
 const button = (page: Page, name: string) => page.getByRole('toolbar').getByRole('button', { name, exact: true });
 
 describe('web chat page in headless Chromium', function () {
   this.timeout(90_000);
-  let server: ChatServer;
-  let browser: Browser;
-  const problems: string[] = [];
+  const suite = browserSuite(() => startChatServer());
+  const problems = suite.problems;
 
-  before(async function () {
-    requireChromium(this);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startChatServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(options: Parameters<Browser['newContext']>[0] = MOBILE, setup?: (ctx: BrowserContext) => Promise<void>): Promise<Page> {
-    const ctx = await browser.newContext(options);
-    await setup?.(ctx);
-    const page = await ctx.newPage();
-    // CSP violations, script errors and failed loads all show up here.
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(`${server.url}/`);
-    await input(page).waitFor();
-    // Web Chat shows "正在连接…" for the first few hundred ms (debounced); a person waits for it too.
-    await page.locator('.webchat__connectivityStatus').filter({ hasText: /连接|onnect/ }).waitFor({ state: 'hidden' });
-    return page;
-  }
+  const open = (context: BrowserContextOptions = MOBILE, setup?: (ctx: BrowserContext) => Promise<void>): Promise<Page> => suite.openChat(`${suite.app.url}/`, { context, setup });
 
   async function conversationOf(page: Page): Promise<ConversationId> {
     await page.waitForFunction((key) => !!sessionStorage.getItem(key), SESSION_KEY);
@@ -70,7 +37,7 @@ describe('web chat page in headless Chromium', function () {
 
   /** The user's messages as the server received them (not what the page shows). */
   async function sentByUser(conversationId: ConversationId): Promise<string[]> {
-    const page = await server.directLine.log.read(conversationId, undefined, 1000);
+    const page = await suite.app.directLine.log.read(conversationId, undefined, 1000);
     return page.activities.filter((a) => a.type === 'message' && a.from?.role === 'user').map((a) => a.text ?? '');
   }
 
@@ -99,17 +66,10 @@ describe('web chat page in headless Chromium', function () {
     }
   }
 
-  /** Sends like a person (type, Enter) and waits until the bot has said something more. */
-  async function ask(page: Page, text: string): Promise<void> {
-    const before = await botBubbles(page).count();
-    await input(page).fill(text);
-    await input(page).press('Enter');
-    await userBubble(page, text).last().waitFor();
-    await page.waitForFunction(
-      ([selector, n]) => document.querySelectorAll(selector as string).length > (n as number),
-      ['.webchat__bubble:not(.webchat__bubble--from-user)', before] as const,
-    );
-  }
+  /** Sends like a person (type, Enter) and waits until the page shows it and the bot has said something more. */
+  const ask = async (page: Page, text: string) => {
+    await send(page, text, { echo: true });
+  };
 
   it('shows the notices, answers with its source and buttons, a button works, reload continues, English works', async () => {
     const page = await open();
@@ -129,7 +89,7 @@ describe('web chat page in headless Chromium', function () {
     const before = await botBubbles(page).count();
     await button(page, ZH.feedback.helpful).click();
     await userBubble(page, ZH.feedback.helpful).waitFor();
-    await page.waitForFunction((n) => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > n, before);
+    await waitForReply(page, before);
     const conversationId = await conversationOf(page);
     await expectSent(conversationId, ['老板拖欠工资三个月怎么办', ZH.feedback.helpful]);
     const transcript = await botBubbles(page).allInnerTexts();
@@ -137,7 +97,7 @@ describe('web chat page in headless Chromium', function () {
     // Reload: same conversation, the same history back, no second greeting.
     await page.reload();
     await input(page).waitFor();
-    await page.waitForFunction((n) => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length >= n, transcript.length);
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number), [BOT, transcript.length] as const);
     assert.equal(await conversationOf(page), conversationId);
     assert.deepEqual(await botBubbles(page).allInnerTexts(), transcript);
 
@@ -165,7 +125,7 @@ describe('web chat page in headless Chromium', function () {
 
   it('a first visit in English is greeted in English', async () => {
     const page = await open(MOBILE, async (ctx) => {
-      await ctx.addInitScript(() => localStorage.setItem('legal-aid-bot.webchat.prefs.v1', JSON.stringify({ locale: 'en', largeText: false })));
+      await ctx.addInitScript((key) => localStorage.setItem(key, JSON.stringify({ locale: 'en', largeText: false })), PREFS_KEY);
     });
     await button(page, EN.menu.wages).waitFor();
     assert.doesNotMatch((await botBubbles(page).allInnerTexts()).join('\n'), /您好|请选择/);
