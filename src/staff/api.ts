@@ -20,10 +20,11 @@ import type { CaseEvents } from '../cases/events';
 import { CASE_STATUSES, type Case, CaseConflictError, type CaseStatus, type CaseWithTranscript, parseCaseId } from '../cases/model';
 import type { CaseStore } from '../cases/store';
 import type { Logger } from '../logger';
-import { AuthError, cookie, LoginLimiter, readCookie, requireStaff, SESSION_COOKIE } from './auth';
+import { AuthError, LoginLimiter, requireStaff } from './auth';
 import type { CannedReply } from './canned';
 import { caseStats, casesCsv, summaryCsv } from './report';
 import { type StaffService, StaffError } from './service';
+import { credentials, signIn, signOut } from './sign-in';
 import type { StaffSessions } from './sessions';
 import { isRole, type StaffUser, type StaffUsers, UserError } from './users';
 
@@ -112,31 +113,17 @@ export function createStaffApi(deps: StaffApiDeps): Router {
   const me = (req: Request) => req.staff!.user;
 
   router.post('/login', json, async (req: Request, res: Response) => {
-    const username = typeof req.body?.username === 'string' ? req.body.username.trim().toLowerCase() : '';
-    const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    if (!username || !password) throw new StaffError(400, 'bad-login', 'username and password are required');
-    const keys = [`ip:${req.ip}`, `user:${username.slice(0, 40)}`];
-    const wait = limiter.blockedFor(keys);
-    if (wait) throw new AuthError(429, 'too-many-attempts', 'too many failed sign-ins; try again later', wait);
-    const user = await users.verify(username, password);
-    if (!user) {
-      limiter.fail(keys);
-      deps.logger.warn({ ip: req.ip }, 'staff sign-in failed');
-      throw new AuthError(401, 'bad-credentials', 'wrong username or password');
-    }
-    limiter.succeed(keys);
-    // Expired sessions are deleted at sign-in, so the table holds only live ones.
-    await sessions.purgeExpired();
-    const s = await sessions.create(user.username);
-    await cases.audit({ at: new Date().toISOString(), actor: user.username, action: 'login' });
-    res.setHeader('Set-Cookie', cookie(SESSION_COOKIE, s.token, { secure: deps.cookieSecure, maxAgeSec: deps.sessionTtlSec }));
-    res.json({ csrfToken: s.csrf, user: publicUser(user) });
+    const c = credentials(req.body);
+    if (!c.username || !c.password) throw new StaffError(400, 'bad-login', 'username and password are required');
+    const r = await signIn({ ...deps, limiter }, req, c);
+    if (!r.ok && r.reason === 'blocked') throw new AuthError(429, 'too-many-attempts', 'too many failed sign-ins; try again later', r.waitSec);
+    if (!r.ok) throw new AuthError(401, 'bad-credentials', 'wrong username or password');
+    res.setHeader('Set-Cookie', r.setCookie);
+    res.json({ csrfToken: r.csrf, user: publicUser(r.user) });
   });
 
   router.post('/logout', json, requireStaff(), async (req, res) => {
-    await sessions.destroy(readCookie(req, SESSION_COOKIE));
-    await cases.audit({ at: new Date().toISOString(), actor: me(req).username, action: 'logout' });
-    res.setHeader('Set-Cookie', cookie(SESSION_COOKIE, '', { secure: deps.cookieSecure, maxAgeSec: 0 }));
+    res.setHeader('Set-Cookie', await signOut(deps, req, me(req)));
     res.status(204).end();
   });
 

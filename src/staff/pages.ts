@@ -5,7 +5,8 @@
  *   GET  /staff                 the queue (urgent and oldest first; filters: status, district, topic)
  *   GET  /staff/cases/:id       summary and transcript side by side, reply box with canned
  *                               replies, notes, claim, transfer, hand back, close
- *   GET  /staff/assets/*        the console's script and styles (no inline script: strict CSP)
+ *   GET  /staff/assets/*        the console's scripts and styles (no inline script: strict CSP); common.js
+ *                               is what the staff and the editors' pages' scripts share
  * The pages act through the JSON API (console.js, with the CSRF token from <meta>), and update
  * live from /staff/api/events (SSE).
  */
@@ -17,9 +18,10 @@ import Handlebars from 'handlebars';
 import { type CaseStatus, OUTCOMES, parseCaseId } from '../cases/model';
 import type { Logger } from '../logger';
 import { caseJson, parseCaseFilter } from './api';
-import { cookie, hasRole, type LoginLimiter, PRELOGIN_COOKIE, readCookie, SESSION_COOKIE } from './auth';
+import { cookie, hasRole, type LoginLimiter, PRELOGIN_COOKIE, readCookie } from './auth';
 import type { CannedReply } from './canned';
 import { type StaffService, StaffError } from './service';
+import { credentials, signIn, signOut } from './sign-in';
 import { sameToken, type StaffSessions } from './sessions';
 import type { StaffUsers } from './users';
 import type { CaseStore } from '../cases/store';
@@ -55,6 +57,7 @@ const view = (name: string) => hbs.compile(readFileSync(join(__dirname, 'views',
 const LAYOUT = view('layout');
 const PAGES = { login: view('login'), queue: view('queue'), case: view('case') };
 const ASSETS: Record<string, { type: string; body: string }> = {
+  'common.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'common.js'), 'utf8') },
   'console.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.js'), 'utf8') },
   'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.css'), 'utf8') },
   'favicon.svg': { type: 'image/svg+xml', body: readFileSync(join(__dirname, 'assets', 'favicon.svg'), 'utf8') },
@@ -110,32 +113,17 @@ export function createStaffPages(deps: StaffPagesDeps): Router {
     if (!sameToken(typeof b._csrf === 'string' ? b._csrf : undefined, readCookie(req, PRELOGIN_COOKIE) ?? '\0')) {
       return loginPage(res, 403, '页面已过期，请重新登录。');
     }
-    const username = typeof b.username === 'string' ? b.username.trim().toLowerCase() : '';
-    const password = typeof b.password === 'string' ? b.password : '';
-    const keys = [`ip:${req.ip}`, `user:${username.slice(0, 40)}`];
-    if (deps.limiter.blockedFor(keys)) return loginPage(res, 429, '登录失败次数太多，请稍后再试。', username);
-    const user = username && password ? await deps.users.verify(username, password) : undefined;
-    if (!user) {
-      deps.limiter.fail(keys);
-      deps.logger.warn({ ip: req.ip }, 'staff sign-in failed');
-      return loginPage(res, 401, '用户名或密码不对。', username);
-    }
-    deps.limiter.succeed(keys);
-    await deps.sessions.purgeExpired();
-    const s = await deps.sessions.create(user.username);
-    await deps.cases.audit({ at: new Date().toISOString(), actor: user.username, action: 'login' });
-    res.append('Set-Cookie', cookie(SESSION_COOKIE, s.token, { secure: deps.cookieSecure, maxAgeSec: deps.sessionTtlSec }));
+    const c = credentials(b);
+    const r = await signIn(deps, req, c);
+    if (!r.ok) return r.reason === 'blocked' ? loginPage(res, 429, '登录失败次数太多，请稍后再试。', c.username) : loginPage(res, 401, '用户名或密码不对。', c.username);
+    res.append('Set-Cookie', r.setCookie);
     res.append('Set-Cookie', cookie(PRELOGIN_COOKIE, '', { secure: deps.cookieSecure, maxAgeSec: 0 }));
     res.redirect(303, '/staff');
   });
 
   router.post('/logout', form, async (req, res) => {
     const s = req.staff;
-    if (s && sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, s.csrf)) {
-      await deps.sessions.destroy(readCookie(req, SESSION_COOKIE));
-      await deps.cases.audit({ at: new Date().toISOString(), actor: s.user.username, action: 'logout' });
-      res.append('Set-Cookie', cookie(SESSION_COOKIE, '', { secure: deps.cookieSecure, maxAgeSec: 0 }));
-    }
+    if (s && sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, s.csrf)) res.append('Set-Cookie', await signOut(deps, req, s.user));
     res.redirect(303, '/staff/login');
   });
 

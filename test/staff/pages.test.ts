@@ -90,6 +90,7 @@ describe('staff console pages (/staff)', function () {
     assert.equal((await fetch(`${desk.url}/staff/cases/c_nonexistent00000`, { headers: { cookie } })).status, 404);
     assert.equal((await fetch(`${desk.url}/staff/cases/not-an-id`, { headers: { cookie } })).status, 404);
     assert.equal((await fetch(`${desk.url}/staff/assets/console.js`)).status, 200);
+    assert.equal((await fetch(`${desk.url}/staff/assets/common.js`)).status, 200);
     assert.equal((await fetch(`${desk.url}/staff/assets/../../package.json`)).status, 404);
   });
 

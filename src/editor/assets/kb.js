@@ -1,34 +1,22 @@
 // The editors' pages: the test pane, the entry form with its phone preview, check and publish,
 // history and revert, the unanswered list's actions, synonyms and concepts. All through
-// /staff/api/kb with the CSRF token from <meta>; text from the server goes in with textContent only.
+// /staff/api/kb (common.js: with the CSRF token; text from the server goes in with textContent only).
 (function () {
   'use strict';
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-  var page = document.body.getAttribute('data-page');
+  var C = window.StaffConsole;
+  var page = C.page;
+  var el = C.el;
+  var clear = C.clear;
   var REASON = { strong: '有把握：直接回答第一条', topic: '主题清楚，条目不确定：请市民在本主题里选', weak: '不够有把握：列出几条让市民选', ambiguous: '两个主题差不多：列出让市民选', 'no-match': '没有相近的条目：请市民换个说法', empty: '没有可搜索的词' };
   var KIND = { question: '原来能找到自己条目的问题，改后找不到了', 'new-question': '新加的问题找不到它的条目', golden: '标注集的问题找不到它的条目', emergency: '紧急情况不再被识别（需要管理员才能发布）', 'past-harm': '过去的伤害被当成正在发生的危险' };
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
   function $(id) { return document.getElementById(id); }
 
+  // The editors' API; every answer resolves, with its HTTP status in httpStatus (showOutcome reads it).
   function api(method, path, body) {
-    return fetch('/staff/api/kb' + path, {
-      method: method,
-      credentials: 'same-origin',
-      headers: Object.assign({ Accept: 'application/json' }, method === 'GET' ? {} : { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(function (r) {
-      return r.text().then(function (t) {
-        var data = t ? JSON.parse(t) : {};
-        data.httpStatus = r.status;
-        return data;
-      });
+    return C.request(method, '/staff/api/kb' + path, body).then(function (r) {
+      r.data.httpStatus = r.status;
+      return r.data;
     });
   }
 

@@ -1,10 +1,11 @@
-// The staff console's behaviour: actions through the JSON API (with the CSRF token from <meta>),
-// live updates from /staff/api/events (SSE), keyboard shortcuts. Everything from the server is
-// put into the page with textContent, never innerHTML, so a citizen's text stays text.
+// The staff console's behaviour: actions through the JSON API (common.js: with the CSRF token,
+// elements by textContent only, so a citizen's text stays text), live updates from
+// /staff/api/events (SSE), keyboard shortcuts.
 (function () {
   'use strict';
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-  var page = document.body.getAttribute('data-page');
+  var C = window.StaffConsole;
+  var page = C.page;
+  var el = C.el;
   var caseId = document.body.getAttribute('data-case');
   var toast = document.getElementById('live');
   var KIND = { citizen: '市民', bot: '机器人', staff: '工作人员', note: '备注', system: '系统' };
@@ -17,18 +18,11 @@
     say.t = setTimeout(function () { toast.classList.remove('show'); }, 6000);
   }
 
+  // The staff API; a refusal rejects with the API's message.
   function api(method, path, body) {
-    return fetch('/staff/api' + path, {
-      method: method,
-      credentials: 'same-origin',
-      headers: Object.assign({ Accept: 'application/json' }, method === 'GET' ? {} : { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(function (r) {
-      return r.text().then(function (t) {
-        var data = t ? JSON.parse(t) : {};
-        if (!r.ok) throw new Error((data.error && data.error.message) || ('HTTP ' + r.status));
-        return data;
-      });
+    return C.request(method, '/staff/api' + path, body).then(function (r) {
+      if (!r.ok) throw new Error((r.data.error && r.data.error.message) || ('HTTP ' + r.status));
+      return r.data;
     });
   }
 
@@ -45,13 +39,6 @@
     return Math.floor(min / 1440) + ' 天';
   }
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-
   function events(onEvent) {
     if (!window.EventSource) return;
     var es = new EventSource('/staff/api/events');
@@ -65,32 +52,32 @@
     var body = document.getElementById('case-rows');
     body.textContent = '';
     if (!cases.length) {
-      var tr = el('tr', 'empty');
-      var td = el('td', '', '没有符合条件的求助。');
+      var tr = el('tr', null, 'empty');
+      var td = el('td', '没有符合条件的求助。');
       td.colSpan = 10;
       tr.appendChild(td);
       body.appendChild(tr);
       return;
     }
     cases.forEach(function (c) {
-      var tr = el('tr', c.urgent ? 'urgent' : '');
+      var tr = el('tr', null, c.urgent ? 'urgent' : '');
       tr.setAttribute('data-id', c.id);
-      tr.appendChild(el('td', '', c.position || ''));
+      tr.appendChild(el('td', c.position || ''));
       var u = el('td');
-      if (c.urgent) u.appendChild(el('span', 'badge', '紧急'));
+      if (c.urgent) u.appendChild(el('span', '紧急', 'badge'));
       tr.appendChild(u);
-      tr.appendChild(el('td', '', STATUS[c.status] || c.status));
-      tr.appendChild(el('td', '', c.districtName || ''));
-      tr.appendChild(el('td', '', c.matterType || ''));
+      tr.appendChild(el('td', STATUS[c.status] || c.status));
+      tr.appendChild(el('td', c.districtName || ''));
+      tr.appendChild(el('td', c.matterType || ''));
       var s = el('td');
-      var a = el('a', '', c.summary);
+      var a = el('a', c.summary);
       a.href = '/staff/cases/' + encodeURIComponent(c.id);
       s.appendChild(a);
       tr.appendChild(s);
-      tr.appendChild(el('td', '', c.channelId));
-      tr.appendChild(el('td', '', time(c.createdAt)));
-      tr.appendChild(el('td', '', c.position ? waited(c.createdAt) : ''));
-      tr.appendChild(el('td', '', c.assignee || ''));
+      tr.appendChild(el('td', c.channelId));
+      tr.appendChild(el('td', time(c.createdAt)));
+      tr.appendChild(el('td', c.position ? waited(c.createdAt) : ''));
+      tr.appendChild(el('td', c.assignee || ''));
       body.appendChild(tr);
     });
   }
@@ -116,9 +103,9 @@
     var list = document.getElementById('transcript');
     list.textContent = '';
     c.transcript.forEach(function (e) {
-      var li = el('li', 'from-' + e.kind);
-      li.appendChild(el('span', 'meta', (KIND[e.kind] || e.kind) + (e.author ? ' ' + e.author : '') + ' · ' + time(e.at)));
-      li.appendChild(el('span', 'text', e.text));
+      var li = el('li', null, 'from-' + e.kind);
+      li.appendChild(el('span', (KIND[e.kind] || e.kind) + (e.author ? ' ' + e.author : '') + ' · ' + time(e.at), 'meta'));
+      li.appendChild(el('span', e.text, 'text'));
       list.appendChild(li);
     });
     list.scrollTop = list.scrollHeight;
@@ -126,7 +113,7 @@
     notes.textContent = '';
     c.notes.forEach(function (n) {
       var li = el('li');
-      li.appendChild(el('span', 'meta', n.author + ' · ' + time(n.at)));
+      li.appendChild(el('span', n.author + ' · ' + time(n.at), 'meta'));
       li.appendChild(document.createTextNode(' ' + n.text));
       notes.appendChild(li);
     });
