@@ -15,7 +15,7 @@ import type { KnowledgeEntry, Locale } from '../content/schema';
 import { CALIBRATION, type Calibration } from './calibration';
 import { type Analysis, Analyzer } from './pipeline';
 import { compilePostings, documentFrequencies } from './postings';
-import { type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
+import { type Phrase, type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
 import type { KnowledgeSearch, SearchOptions, SearchResult } from './types';
 
 export { TUNING } from './rank';
@@ -148,7 +148,9 @@ export class SearchEngine implements KnowledgeSearch {
     }
     const n = docs.length;
     const weight = termWeight(n, df);
-    const phrases = new Map<string, { set: Set<string>; weight: number }[]>();
+    const phrases = new Map<string, Phrase[]>();
+    const termIds = new Map<string, number>();
+    const idOf = (t: string) => termIds.get(t) ?? (termIds.set(t, termIds.size), termIds.size - 1);
     for (const d of docs) {
       phrases.set(
         d.id,
@@ -156,7 +158,7 @@ export class SearchEngine implements KnowledgeSearch {
           const set = new Set(p);
           let w = 0;
           for (const t of set) w += weight(t);
-          return { set, weight: w };
+          return { terms: Int32Array.from(set, idOf), weight: w };
         }),
       );
     }
@@ -171,6 +173,8 @@ export class SearchEngine implements KnowledgeSearch {
       subject,
       bodyVocab,
       phrases,
+      termIds,
+      scratch: new Float64Array(termIds.size),
       df,
       lunrDf: documentFrequencies(postings),
       topicTf,
