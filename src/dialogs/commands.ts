@@ -91,7 +91,12 @@ export function buildCommandLexicon(file: CommandsFile): CommandLexicon {
   };
 }
 
-function forms(text: string, lex: CommandLexicon): string[] {
+/**
+ * The ways the lists may have written the message, all made by the one normaliser (compact form):
+ * as normalised, without a soft ending, collapsed, collapsed without a soft ending, and each of
+ * those after a polite prefix. The first is the plain normalised message.
+ */
+function variants(text: string, lex: CommandLexicon): string[] {
   const n = normalizeForMatch(text);
   const out = [n];
   const add = (f: string) => {
@@ -133,7 +138,7 @@ export function composedOf(text: string, lex: CommandLexicon): Command | undefin
 }
 
 export function matchCommand(text: string, lex: CommandLexicon): Command | undefined {
-  const fs = forms(text, lex);
+  const fs = variants(text, lex);
   if (!fs[0]) {
     // Only emoji or punctuation: a gesture some list names ("👍"), else `symbols_only`.
     const c = normalizeForMatch(text, COLLAPSED);
@@ -148,7 +153,7 @@ export function matchCommand(text: string, lex: CommandLexicon): Command | undef
 
 /** The locale the citizen asks to switch to, if the message is such a request. */
 export function matchLanguageSwitch(text: string, lex: CommandLexicon): Locale | undefined {
-  const fs = forms(text, lex);
+  const fs = variants(text, lex);
   if (!fs[0]) return undefined;
   for (const [l, c] of lex.languages) if (fs.some((f) => c.exact.has(f))) return l;
   for (const [l, c] of lex.languages) if (c.contains.some((p) => fs[0]!.includes(p))) return l;

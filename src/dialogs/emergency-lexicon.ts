@@ -12,7 +12,6 @@
  */
 import { z } from 'zod';
 import { normalizeKeepSpaces } from './text';
-import { toSimplified } from '../search/pipeline';
 
 const word = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
 const classId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'class ids are lower-case words joined by "-"');
@@ -131,15 +130,7 @@ export function normalizeMember(raw: string): { text: string; freeStart: boolean
   if (freeStart) s = s.slice(1);
   const freeEnd = s.endsWith('*');
   if (freeEnd) s = s.slice(0, -1);
-  return { text: normalizeKeepSpaces(simplified(s)).replace(/ /g, ''), freeStart, freeEnd };
-}
-
-export function simplified(text: string): string {
-  try {
-    return toSimplified(text);
-  } catch {
-    return text;
-  }
+  return { text: normalizeKeepSpaces(s).replace(/ /g, ''), freeStart, freeEnd };
 }
 
 /** Assumes a file that passed emergencyFileSchema (class references are checked there). */
@@ -180,7 +171,7 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
     anywhere,
     patterns,
     calls: new Map(file.categories.map((c) => [c.id, c.calls])),
-    except: file.except.map((e) => normalizeKeepSpaces(simplified(String(e))).replace(/ /g, '')).filter(Boolean),
+    except: file.except.map((e) => normalizeKeepSpaces(String(e)).replace(/ /g, '')).filter(Boolean),
     typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeMember(a).text, normalizeMember(b).text]).filter(([a]) => !!a),
     verifiedLines: file.verified_lines,
   };

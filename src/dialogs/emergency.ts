@@ -20,7 +20,6 @@ import {
   emergencyFileSchema,
   type EmergencyRules,
   type Frame,
-  simplified,
   type Strength,
 } from './emergency-lexicon';
 import { normalizeKeepSpaces } from './text';
@@ -62,7 +61,7 @@ interface Scan {
 }
 
 function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos'>): Scan {
-  let n = normalizeKeepSpaces(simplified(text.slice(0, MAX_SCAN)));
+  let n = normalizeKeepSpaces(text.slice(0, MAX_SCAN));
   // Input-method slips in danger words are repaired ("救名" → "救命"); exception phrases ("救命钱",
   // "想死你了") are cut out before anything is matched.
   for (const [from, to] of rules.typos) if (n.includes(from)) n = n.split(from).join(to);

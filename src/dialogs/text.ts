@@ -3,11 +3,12 @@
  * and bidi-override characters, 10,000-character pastes, emoji. Nothing here throws.
  *   sanitizeInput   what the engine works with (bounded, printable, trimmed)
  *   forSearch       the shorter prefix handed to search (cost grows with query length)
- *   normalizeForMatch  the form choice/command/emergency matchers compare (NFKC, lower case,
- *                   no spaces, punctuation or emoji)
+ *   normalizeForMatch, normalizeKeepSpaces  the forms the matchers compare, named uses of the
+ *                   project's one normaliser (src/search/normalise.ts)
  *   chatSafe        a user-supplied value made safe to echo inside a bot message (no Markdown
  *                   links, HTML or line breaks that could make it look like the bot's own text)
  */
+import { type CompactOptions, normalise } from '../search/normalise';
 
 /** Longest message the engine keeps (state, matching); longer input is cut, not rejected. */
 export const MAX_INPUT_CHARS = 2000;
@@ -55,51 +56,18 @@ export function forSearch(text: string): string {
   return cut(text.replace(/\s+/g, ' '), MAX_SEARCH_CHARS).trim();
 }
 
-const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\s]/gu;
-const EMOJI = /\p{Extended_Pictographic}|\u20E3|\uFE0F/gu;
-
-// Pictographs themselves, without the joiners, variation selectors and skin tones around them.
-const EMOJI_DECORATION = /\u200D|\uFE0F|\u20E3|[\u{1F3FB}-\u{1F3FF}]/gu;
-const PICTOGRAPH = /\p{Extended_Pictographic}/u;
-const PUNCT_OR_SYMBOL_ONE = /[\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\s]/u;
-// A unit of one to four characters said twice or more in a row ("谢谢谢谢", "哈哈哈", "👍👍").
-const REPEATED = /(.{1,4}?)\1+/gu;
-
-export interface MatchOptions {
-  /** Keep pictographs ("👍", "🙏") as characters instead of dropping them: a gesture alone means something. */
-  keepEmoji?: boolean;
-  /**
-   * Say every repeated unit once: "谢谢谢谢谢谢" and "谢谢" → "谢", "哈哈哈哈" → "哈", "👍👍👍" → "👍".
-   * Compare a collapsed message only with collapsed phrases (both sides the same way).
-   */
-  collapseRepeats?: boolean;
-}
-
 /**
- * NFKC (full-width digits and letters become ASCII), lower case, no spaces, punctuation or emoji.
- * The options keep pictographs and collapse repetitions, for matching short replies ("好的👌", "嗯嗯嗯").
+ * The form choice/command/context/district matchers compare: the one normaliser's compact form
+ * (NFKC, lower case, traditional → simplified, no spaces, punctuation or emoji; see
+ * src/search/normalise.ts for the options).
  */
-export function normalizeForMatch(text: string, opts: MatchOptions = {}): string {
-  let n = text.normalize('NFKC').toLowerCase();
-  if (opts.keepEmoji) {
-    n = Array.from(n.replace(EMOJI_DECORATION, ''))
-      .filter((c) => PICTOGRAPH.test(c) || !PUNCT_OR_SYMBOL_ONE.test(c))
-      .join('');
-  } else n = n.replace(EMOJI, '').replace(PUNCT_OR_SYMBOL, '');
-  if (opts.collapseRepeats) n = n.replace(REPEATED, '$1');
-  return n;
+export function normalizeForMatch(text: string, opts: CompactOptions = {}): string {
+  return normalise(text, opts);
 }
 
-/** Like normalizeForMatch but keeps single spaces between Latin words ("speak english"). */
+/** Like normalizeForMatch but keeps single spaces between words ("speak english"): the words form. */
 export function normalizeKeepSpaces(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(EMOJI, ' ')
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .replace(/[\p{P}\p{S}]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return normalise(text, { form: 'words' });
 }
 
 const FULL_WIDTH: Record<string, string> = { '[': '［', ']': '］', '<': '＜', '>': '＞', '`': "'", '*': '＊', '_': '＿', '#': '＃', '|': '｜' };

@@ -17,7 +17,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDict } from '@node-rs/jieba/dict';
 import lunr from 'lunr';
-import * as OpenCC from 'opencc-js';
+import { normalise } from './normalise';
 
 export const BIGRAM_MARK = '\u00b2';
 export const CONCEPT_MARK = '\u00a7';
@@ -48,8 +48,6 @@ interface StepState {
 // Chinese ideographs (CJK unified + extension A + compatibility).
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
-// Control and format characters, private use and unpaired surrogates: never meaningful in a question.
-const JUNK = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
 const LATIN_WORD = /^[a-z][a-z'-]*$/;
 
 let sharedJieba: Jieba | undefined;
@@ -74,14 +72,6 @@ function jiebaFor(userTerms: string[]): Jieba {
  */
 export function cutWords(text: string): string[] {
   return (sharedJieba ?? jiebaFor([])).cut(text, false);
-}
-
-let converter: ((s: string) => string) | undefined;
-
-/** Traditional → simplified Chinese (OpenCC); one converter per process, shared by every caller. */
-export function toSimplified(text: string): string {
-  converter ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  return converter(text);
 }
 
 export class Analyzer {
@@ -149,10 +139,9 @@ export class Analyzer {
     };
   }
 
-  /** Full-width → half-width (NFKC), lower case, traditional → simplified, no control characters. */
+  /** The one normaliser's text form (normalise.ts): NFKC, lower case, simplified, punctuation kept. */
   normalise(text: string): string {
-    const clean = text.replace(JUNK, ' ').normalize('NFKC').toLowerCase();
-    return toSimplified(clean).replace(/\s+/g, ' ').trim();
+    return normalise(text, { form: 'text' });
   }
 
   analyse(text: string): Analysis {

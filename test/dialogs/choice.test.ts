@@ -89,6 +89,17 @@ describe('choice recognition (Chinese and English)', () => {
     });
   });
 
+  describe('answers in traditional characters', () => {
+    it('are read as their simplified forms', () => {
+      assert.equal(value('離婚的事', MATTERS), 'other');
+      assert.equal(value('討要工資、確認勞動關係', MATTERS), 'pay');
+      assert.equal(value('第二個', MATTERS), 'pay');
+      assert.equal(value('對的', YES_NO), 'yes');
+      assert.equal(value('不用了，謝謝', YES_NO), 'no');
+      assert.equal(value('說不準', YES_NO_UNSURE), 'unsure');
+    });
+  });
+
   describe('option text and paraphrase', () => {
     it('exact option text, ignoring punctuation, spaces and case', () => {
       assert.equal(value('讨要工资、确认劳动关系', MATTERS), 'pay');

@@ -65,6 +65,23 @@ describe('thanks', () => {
   });
 });
 
+describe('commands typed in traditional characters', () => {
+  const cases: [string, string][] = [
+    ['謝謝', 'thanks'],
+    ['謝謝謝謝', 'thanks'],
+    ['轉人工', 'human'],
+    ['我要找律師', 'human'],
+    ['重新開始', 'reset'],
+    ['幫助', 'help'],
+    ['主菜單！', 'menu'],
+  ];
+  for (const [text, cmd] of cases) it(`"${text}" → ${cmd}, as its simplified form`, () => assert.equal(matchCommand(text, lex), cmd));
+  it('a question in traditional characters stays a question', () => {
+    assert.equal(matchCommand('怎麼找律師', lex), undefined);
+    assert.equal(matchCommand('離婚後孩子歸誰', lex), undefined);
+  });
+});
+
 describe('courtesies: thanks, acknowledgements, small talk', () => {
   const cases: [string, string][] = [
     ['好的', 'acknowledge'],

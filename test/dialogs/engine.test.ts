@@ -64,6 +64,11 @@ describe('dialog engine', function () {
     assert.match((await say2('房东不退押金怎么办')).map((r) => r.text).join(''), /依据：/);
   });
 
+  it('a trigger typed in traditional characters starts its flow too', async () => {
+    const { say } = botWith(realFlows());
+    assert.match((await say('幫我看看能不能申請法律援助')).map((r) => r.text).join(''), /第一个问题/);
+  });
+
   it('saved state pointing at a step that no longer exists (content changed) fails cleanly and recovers', async () => {
     const map = new Map(realFlows().flows);
     const flows: LoadedFlows = { ...realFlows(), flows: map };

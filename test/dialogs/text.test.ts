@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chatSafe, cut, forSearch, MAX_INPUT_CHARS, MAX_SEARCH_CHARS, normalizeForMatch, sanitizeInput } from '../../src/dialogs/text';
+import { chatSafe, cut, forSearch, MAX_INPUT_CHARS, MAX_SEARCH_CHARS, normalizeForMatch, normalizeKeepSpaces, sanitizeInput } from '../../src/dialogs/text';
 
 describe('input hygiene', () => {
   it('removes control, zero-width and bidi characters and trims', () => {
@@ -23,16 +23,11 @@ describe('input hygiene', () => {
     assert.equal(sanitizeInput(undefined).text, '');
     assert.equal(sanitizeInput(42 as unknown).text, '');
   });
-  it('normalizeForMatch: full-width digits, case, punctuation, emoji', () => {
-    assert.equal(normalizeForMatch('第２个！😀 OK'), '第2个ok');
-  });
-  it('normalizeForMatch can keep pictographs (without skin tones or variation selectors) and collapse repeats', () => {
+  it('normalizeForMatch and normalizeKeepSpaces are the one normaliser\u2019s compact and words forms (test/search/normalise.test.ts)', () => {
+    assert.equal(normalizeForMatch('第２个！😀 OK 謝謝'), '第2个ok谢谢');
     assert.equal(normalizeForMatch('好的👌！', { keepEmoji: true }), '好的👌');
-    assert.equal(normalizeForMatch('👍🏻👍', { keepEmoji: true, collapseRepeats: true }), '👍');
-    assert.equal(normalizeForMatch('✌️', { keepEmoji: true }), '✌');
-    assert.equal(normalizeForMatch('谢谢谢谢谢谢', { collapseRepeats: true }), normalizeForMatch('谢谢', { collapseRepeats: true }));
-    assert.equal(normalizeForMatch('哈哈哈哈', { collapseRepeats: true }), '哈');
-    assert.equal(normalizeForMatch('谢谢谢谢'), '谢谢谢谢', 'no option, no change');
+    assert.equal(normalizeForMatch('謝謝謝謝', { collapseRepeats: true }), '谢');
+    assert.equal(normalizeKeepSpaces('Speak ＥＮＧＬＩＳＨ, 謝謝!'), 'speak english 谢谢');
   });
   it('chatSafe neutralises Markdown links, HTML and line breaks in echoed text', () => {
     const s = chatSafe('[点这里](http://evil.example)\n<script>**x**');
