@@ -136,8 +136,9 @@ export function buildRuntime(config: Config, logger: Logger) {
       runner: adapter,
       logger,
       knowledge: kb,
-      // The same UI strings the flows were validated with (dialogs/locales).
+      // The same UI strings and choice lexicon the flows were validated with (dialogs/).
       translator: flows.translator,
+      choiceLexicon: flows.choices,
       config: {
         token: config.WECHAT_TOKEN,
         appId: config.WECHAT_APPID,

@@ -17,11 +17,12 @@
  *   FeedbackSink, UnansweredSink, HandoffSink (+ Memory* implementations; SQLite ones in
  *       src/state/records.ts): what the engine reports for editors and staff
  *   detectEmergency / recognizeChoice / matchCommand: the pure matchers, exported for tests
- *       and tools
+ *       and tools; recognizeChoice is also how WeChat reads a reply to its numbered options
+ *       (flows.choices, or loadChoiceLexicon(dialogsDir) for lexicon/choices.yaml alone)
  *   replyActivity, sanitizeInput, normalizeForMatch: for the hosting layer (live handoff, staff
  *       replies, case summaries) so that they reuse the engine's one mapping and one normaliser
  */
-export { checkDialogs, DialogValidationError, loadFlows } from './loader';
+export { checkDialogs, DialogValidationError, loadChoiceLexicon, loadFlows } from './loader';
 export type { DialogIssue, Flow, LoadedFlows } from './loader';
 export { DialogEngine } from './engine';
 export type { DialogEngineDeps } from './engine';
@@ -44,6 +45,7 @@ export type { Sinks } from './step-contract';
 export { detectEmergency } from './emergency';
 export type { EmergencyRules } from './emergency';
 export { recognizeChoice, recognizeYesNo } from './choice';
+export type { ChoiceLexicon } from './choice';
 export { matchCommand, matchLanguageSwitch } from './commands';
 /** For the hosting layer (live handoff, staff replies): one Reply → Activity mapping, one input cleaner. */
 export { replyActivity } from './reply';

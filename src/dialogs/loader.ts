@@ -18,7 +18,7 @@ import type { KnowledgeBase } from '../content/knowledge';
 import { LOCALES, OFFICE_KINDS } from '../content/schema';
 import { loadLocales } from '../i18n/i18n';
 import { loadTemplates, type TemplateSet } from '../i18n/templates';
-import { buildChoiceLexicon, choiceLexiconFileSchema } from './choice';
+import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from './choice';
 import { buildCommandLexicon, commandsFileSchema } from './commands';
 import { buildContextLexicon, contextFileSchema } from './context';
 import { compileEmergencyRules, type EmergencyRules, emergencyFileSchema } from './emergency';
@@ -73,6 +73,17 @@ function stepField(raw: unknown): (path: PropertyKey[]) => string {
     }
     return parts.join('.');
   };
+}
+
+/**
+ * Only lexicon/choices.yaml, for a channel that reads replies to its own numbered options (WeChat)
+ * with the engine's one recogniser when it has no LoadedFlows at hand. Throws DialogValidationError.
+ */
+export function loadChoiceLexicon(dir: string): ChoiceLexicon {
+  const issues: DialogIssue[] = [];
+  const data = parseWith(choiceLexiconFileSchema, readYaml(dir, 'lexicon/choices.yaml', issues), 'lexicon/choices.yaml', issues);
+  if (!data) throw new DialogValidationError(issues);
+  return buildChoiceLexicon(data);
 }
 
 /** The lexicon files, parsed (undefined where a file has errors, which are in `issues`). */

@@ -3,9 +3,17 @@
  * unguessable id (128 random bits) for a limited time and shown at {PUBLIC_BASE_URL}/wechat/a/<id>.
  * The id is the only key: whoever has the link sees that one answer and nothing else. In memory
  * here; a shared store (Redis) fits the same interface when the bot runs on several machines.
+ * answerPage() serves it: plain text in a page that runs nothing (CSP default-src 'none'), is not
+ * cached or indexed and sends no referrer; an unknown or expired id is a 404 page saying so.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestHandler } from 'express';
+import Handlebars from 'handlebars';
 import type { Locale } from '../../content/schema';
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import type { Translate } from './render';
 
 export interface AnswerPage {
   text: string;
@@ -49,4 +57,30 @@ export class MemoryAnswerPageStore implements AnswerPageStore {
     }
     return p;
   }
+}
+
+const PAGE_TEMPLATE = Handlebars.compile(readFileSync(join(__dirname, 'answer-page.hbs'), 'utf8'));
+
+/** GET /a/:id: the full answer, in the language it was written in. */
+export function answerPage(answers: AnswerPageStore, t: Translate): RequestHandler {
+  return async (req, res) => {
+    const page = await answers.get(String(req.params.id ?? ''));
+    const locale: Locale = page?.locale ?? DEFAULT_LOCALE;
+    res
+      .status(page ? 200 : 404)
+      .type('text/html')
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .send(
+        PAGE_TEMPLATE({
+          lang: locale,
+          title: t(locale, 'wechat.answer_page_title'),
+          text: page?.text,
+          expired: t(locale, 'wechat.answer_page_expired'),
+          note: t(locale, 'wechat.answer_page_note'),
+        }),
+      );
+  };
 }

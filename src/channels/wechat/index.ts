@@ -1,74 +1,60 @@
 /**
- * The WeChat Official Account (公众号) channel, mounted at /wechat:
+ * The WeChat Official Account (公众号) channel, mounted at /wechat: configuration, wiring and routes.
  *   GET  /wechat        URL verification (signature over sorted token/timestamp/nonce → echostr)
  *   POST /wechat        messages and events (plaintext, compatible or safe mode)
  *   GET  /wechat/a/:id  the full text of an answer too long for chat messages
  *
- * Contract: every POST is authenticated (signature, and msg_signature in safe mode) and fresh
- * (timestamp within `maxClockSkewSec`) before its body is read; forged or stale → 401, logged.
- * Message mode (`messageMode`): "safe" accepts only encrypted bodies (a plaintext body, even with
- * encrypt_type=aes, is 401), "compatible" reads the encrypted copy when present and plaintext
- * otherwise, "plain" has no key. A signed URL (timestamp + nonce) is good for one body: the nonce
- * is remembered for the timestamp window with the hash of the message it carried, so the same URL
- * with another message is a replay (401); the same message again is WeChat's retry and goes to
- * de-duplication.
- * Rate limits (when given): per WeChat user after authentication (429), and refused requests per
- * IP (a forger gets 429 instead of unlimited signature checks). WeChat's own servers share a few
- * addresses, so valid traffic is never limited per IP.
- * Bodies are size-limited (413), XML only (415), DTD/entities refused and malformed XML → 400.
- * Each OpenID is one Bot Framework conversation (channelId "wechat", conversation.id
- * "wechat:<openid>", from.id = openid); turns of one user run one at a time.
- *
- * Answers: the turn races a reply budget (default 4.5 s, under WeChat's 5 s). Ready in time → the
- * first part goes out in the HTTP response (encrypted when the request was); otherwise the
- * response is "success" and the answer goes through the customer-service API when ready. WeChat's
- * retries attach to the same turn through the DedupeStore, so a message gets one turn and one
- * answer however often it arrives. Messages sent outside a turn (staff replies) come through the
- * runner's sink for "wechat" and leave via customer service.
- *
- * What the bot receives (documented for the dialogs):
- * - text → message text; a reply naming an offered option ("1", "第一个", its words) arrives as
- *   that option's value (text), with a structured button value in activity.value;
- * - voice → the Recognition text (empty recognition never reaches the bot);
- * - location → text = the place label; activity.value = { location: { label, lat, lng, scale,
- *   district?: { code, name } } } (district via KnowledgeBase.findDistrict on the label) and a
- *   schema.org Place entity with its coordinates;
- * - subscribe → conversationUpdate with membersAdded [the user] (the welcome);
- * - CLICK → the message text the menu file maps the key to; activity.value = { menuKey };
- * - unsubscribe, VIEW, SCAN, LOCATION reports → no turn, nothing sent.
- * Every activity carries channelData { msgType, msgId?, event?, eventKey? }.
+ * A POST runs one pipeline, one file a stage:
+ *   request.ts        authenticated (signature, msg_signature), fresh, one message per signed URL,
+ *                     size- and type-checked, decrypted, parsed — or refused (401/413/415/400), logged
+ *   (here)            rate limit per WeChat user after authentication (429); de-duplication of
+ *                     WeChat's retries (dedupe.ts): a message gets one turn and one answer however
+ *                     often it arrives
+ *   inbound.ts        the message or event → an Activity (or the channel answering by itself)
+ *   choices.ts        a reply naming an option offered last ("1", "第一个", its words) → that option
+ *   (here)            the turn, run through the runner; turns of one user one at a time
+ *                     (bot/keyed-queue.ts), abandoned with an apology after turnTimeoutMs
+ *   render.ts         the bot's activities → chat messages (numbered options, split, full-answer link)
+ *   passive-reply.ts  the first part in the HTTP response when ready within the reply budget
+ *                     (default 4.5 s, under WeChat's 5 s), encrypted when the request was; else
+ *                     "success" and the answer through customer service (outbox.ts) when ready.
+ * Messages sent outside a turn (staff replies) come through the runner's sink for "wechat" or the
+ * staff delivery and leave via customer service (proactive.ts); /wechat/a/:id is answer-pages.ts.
+ * Rate limits (when given): per WeChat user, and refused requests per IP; WeChat's own servers
+ * share a few addresses, so valid traffic is never limited per IP.
  */
-import { createHash, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Activity, ConversationReference } from 'botbuilder';
-import express, { type Request, type Response, type Router } from 'express';
-import Handlebars from 'handlebars';
+import type { Activity } from 'botbuilder';
+import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ProactiveSink, TurnRunner } from '../../bot/in-process-adapter';
+import { KeyedQueue } from '../../bot/keyed-queue';
 import type { CitizenDelivery } from '../../cases/delivery';
 import type { District, Locale } from '../../content/schema';
+import { type ChoiceLexicon, loadChoiceLexicon } from '../../dialogs';
 import { loadLocales, type Translator } from '../../i18n/i18n';
 import { DEFAULT_LOCALE } from '../../i18n/locale';
-import { ipOf, RateLimitedError, type RateLimits } from '../../http/rate-limits';
+import type { RateLimits } from '../../http/rate-limits';
 import { maskPersonalData } from '../../logger';
 import { type ExpiringStore, MemoryExpiringStore } from '../../state/expiring';
 import type { Channel } from '../channel';
 import { WeChatApi } from './api';
-import { type AnswerPageStore, MemoryAnswerPageStore } from './answer-pages';
-import { type Choice, type ChoiceMemory, MemoryChoiceMemory, resolveChoice } from './choices';
-import { sha1Signature, signatureMatches, WeChatCipher } from './crypto';
+import { answerPage, type AnswerPageStore, MemoryAnswerPageStore } from './answer-pages';
+import { type ChoiceMemory, MemoryChoiceMemory, resolveChoice } from './choices';
+import { WeChatCipher } from './crypto';
 import { type DedupeStore, MemoryDedupeStore } from './dedupe';
-import { WeChatApiError, WeChatCryptoError, WeChatRequestError } from './errors';
-import { dedupeKey, type InboundMessage, type OpenId, toInboundMessage } from './messages';
+import { WeChatRequestError } from './errors';
+import { type InboundContext, toInbound, WECHAT_CHANNEL_ID } from './inbound';
+import { dedupeKey, type InboundMessage, type OpenId } from './messages';
 import { clickMessages, loadMenuFile, type WeChatMenu } from './menu';
 import { maskOpenId, Outbox } from './outbox';
+import { proactiveSink, staffDelivery } from './proactive';
+import { sendPassiveReply, sendSuccess } from './passive-reply';
 import { planMessages, renderActivities, type Translate } from './render';
-import { KeyedSerial } from './serial';
-import { cleanInboundText } from './text';
-import { encryptedEnvelopeXml, field, parseWeChatXml, textReplyXml, type XmlRecord } from './xml';
+import { type MessageMode, query, RequestReader } from './request';
 
-export const WECHAT_CHANNEL_ID = 'wechat';
+export { WECHAT_CHANNEL_ID } from './inbound';
 
 export interface WeChatChannelConfig {
   /** WECHAT_TOKEN: the shared secret of the signatures. */
@@ -86,7 +72,7 @@ export interface WeChatChannelConfig {
   /** PUBLIC_BASE_URL: enables links to full answers at {publicBaseUrl}/wechat/a/<id>. */
   publicBaseUrl?: string;
   /** WECHAT_MESSAGE_MODE; default "safe" when encodingAESKey is set, else "plain". */
-  messageMode?: 'plain' | 'compatible' | 'safe';
+  messageMode?: MessageMode;
 }
 
 export interface WeChatTuning {
@@ -140,6 +126,8 @@ export interface WeChatChannelDeps {
   menuFile?: string;
   /** UI strings ("wechat.*"); default: loaded from dialogs/locales. */
   translator?: Translator;
+  /** How replies to numbered options are read (LoadedFlows.choices); default: dialogs/lexicon/choices.yaml. */
+  choiceLexicon?: ChoiceLexicon;
   choices?: ChoiceMemory;
   answers?: AnswerPageStore;
   tuning?: Partial<WeChatTuning>;
@@ -160,27 +148,9 @@ export interface WeChatChannel extends Channel {
   idle(): Promise<void>;
 }
 
-interface RequestAuth {
-  timestamp: string;
-  nonce: string;
-}
-
-interface Parsed {
-  message: InboundMessage;
-  /** The request was encrypted (safe or compatible mode): so is the reply. */
-  encrypted: boolean;
-}
-
-const XML_TYPES = /^(text\/xml|application\/xml|text\/plain|application\/[a-z0-9.+-]+\+xml)\s*(;|$)/i;
-const DEFAULT_LOCALES_DIR = resolve(__dirname, '../../../dialogs/locales');
-const PAGE_TEMPLATE = Handlebars.compile(readFileSync(join(__dirname, 'answer-page.hbs'), 'utf8'));
+const DEFAULT_DIALOGS_DIR = resolve(__dirname, '../../../dialogs');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function query(req: Request, name: string): string | undefined {
-  const v = (req.query as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : undefined;
-}
 
 export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   const { config, logger, runner } = deps;
@@ -188,7 +158,6 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   const log = logger.child({ channel: WECHAT_CHANNEL_ID });
   const tuning: WeChatTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const now = deps.clock ?? Date.now;
-  const nowSec = () => Math.floor(now() / 1000);
 
   if (config.encodingAESKey && !config.appId) throw new Error('createWeChatChannel: appId is required with encodingAESKey');
   const cipher = config.encodingAESKey
@@ -198,13 +167,26 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   if (messageMode !== 'plain' && !cipher) throw new Error(`createWeChatChannel: messageMode "${messageMode}" needs encodingAESKey`);
   const ownNonces = !deps.nonces;
   const nonces = deps.nonces ?? new MemoryExpiringStore(200_000, now);
+  const requests = new RequestReader({
+    token: config.token,
+    cipher,
+    messageMode,
+    nonces,
+    maxClockSkewSec: tuning.maxClockSkewSec,
+    maxBodyBytes: tuning.maxBodyBytes,
+    bodyTimeoutMs: tuning.bodyTimeoutMs,
+    now,
+    log,
+    limits: deps.limits,
+  });
+  const replyCrypto = { token: config.token, cipher, now };
 
-  const translator = deps.translator ?? loadLocales(DEFAULT_LOCALES_DIR).translator;
+  const translator = deps.translator ?? loadLocales(join(DEFAULT_DIALOGS_DIR, 'locales')).translator;
   const t: Translate = (locale, key, vars) => translator.t(locale, key, vars);
+  const choiceLexicon = deps.choiceLexicon ?? loadChoiceLexicon(DEFAULT_DIALOGS_DIR);
 
   const menuFile = deps.menuFile ?? resolve('wechat/menu.yaml');
   const menu = deps.menu ?? (existsSync(menuFile) ? loadMenuFile(menuFile, { publicBaseUrl: config.publicBaseUrl, forUpload: false }) : undefined);
-  const clicks = menu ? clickMessages(menu) : new Map<string, string>();
 
   const ownDedupe = !deps.dedupe;
   const dedupe = deps.dedupe ?? new MemoryDedupeStore({ clock: now });
@@ -212,6 +194,11 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   const answers = deps.answers ?? new MemoryAnswerPageStore(7 * 24 * 3600_000, 20_000, now);
   const publicBase = config.publicBaseUrl?.replace(/\/+$/, '');
   const mountPath = '/wechat';
+  const inbound: InboundContext = {
+    clicks: menu ? clickMessages(menu) : new Map<string, string>(),
+    knowledge: deps.knowledge,
+    serviceUrl: publicBase ? `${publicBase}${mountPath}` : 'wechat://official-account',
+  };
 
   const api =
     config.appId && config.appSecret
@@ -232,7 +219,7 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     : undefined;
   if (!outbox) log.warn('WECHAT_APPID/WECHAT_APPSECRET not set: late answers and staff replies cannot be delivered');
 
-  const turns = new KeyedSerial<OpenId>();
+  const turns = new KeyedQueue<OpenId>();
   const background = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -241,194 +228,19 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     void p.finally(() => background.delete(p));
   };
 
-  // ---- authentication --------------------------------------------------------------------
-
-  function authenticate(req: Request): RequestAuth {
-    const signature = query(req, 'signature');
-    const timestamp = query(req, 'timestamp') ?? '';
-    const nonce = query(req, 'nonce') ?? '';
-    if (!/^\d{1,12}$/.test(timestamp) || !nonce || nonce.length > 64 || !signature) {
-      throw new WeChatRequestError(401, 'missing-signature', 'signature, timestamp and nonce are required');
-    }
-    if (!signatureMatches(sha1Signature([config.token, timestamp, nonce]), signature)) {
-      throw new WeChatRequestError(401, 'bad-signature', 'signature does not match');
-    }
-    const skew = Math.abs(nowSec() - Number(timestamp));
-    if (skew > tuning.maxClockSkewSec) {
-      throw new WeChatRequestError(401, 'stale', 'timestamp too far from the current time', { skewSec: skew });
-    }
-    return { timestamp, nonce };
-  }
-
-  /**
-   * One message per signed URL within the timestamp window; the same message again is a retry.
-   * Compared on the message as read (after decryption), not the raw body: a retry re-encrypted
-   * with a fresh random prefix is still the same message.
-   */
-  async function checkNonce(auth: RequestAuth, m: InboundMessage): Promise<void> {
-    const key = `${auth.timestamp}:${auth.nonce}`;
-    const hash = createHash('sha256').update(JSON.stringify(m)).digest('base64url');
-    const ttlMs = (tuning.maxClockSkewSec * 2 + 5) * 1000;
-    if (await nonces.putIfAbsent(key, hash, ttlMs)) return;
-    if ((await nonces.get(key)) !== hash) throw new WeChatRequestError(401, 'replayed-nonce', 'this signed URL was already used for another message');
-  }
-
-  // ---- body --------------------------------------------------------------------------------
-
-  function readBody(req: Request): Promise<Buffer> {
-    if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > tuning.maxBodyBytes) {
-      return Promise.reject(new WeChatRequestError(413, 'too-large', 'request body too large', { bytes: declared }));
-    }
-    return new Promise<Buffer>((resolveBody, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      const finish = (err?: Error): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        req.off('data', onData).off('end', onEnd).off('error', onError);
-        if (err) {
-          req.resume(); // discard the rest instead of buffering it
-          reject(err);
-        } else resolveBody(Buffer.concat(chunks, size));
-      };
-      const onData = (c: Buffer): void => {
-        size += c.length;
-        if (size > tuning.maxBodyBytes) finish(new WeChatRequestError(413, 'too-large', 'request body too large'));
-        else chunks.push(c);
-      };
-      const onEnd = (): void => finish();
-      const onError = (e: Error): void => finish(new WeChatRequestError(400, 'body-error', `body could not be read: ${e.message}`));
-      const timer = setTimeout(() => finish(new WeChatRequestError(400, 'body-timeout', 'request body took too long')), tuning.bodyTimeoutMs);
-      req.on('data', onData).on('end', onEnd).on('error', onError);
-    });
-  }
-
-  function decodeUtf8(buf: Buffer): string {
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    } catch {
-      throw new WeChatRequestError(400, 'bad-encoding', 'body is not valid UTF-8');
-    }
-  }
-
-  function parseRequest(req: Request, auth: RequestAuth, body: string): Parsed {
-    const outer = parseWeChatXml(body);
-    const encrypt = field(outer, 'Encrypt').trim();
-    const wantsAes = query(req, 'encrypt_type')?.toLowerCase() === 'aes';
-    let inner: XmlRecord = outer;
-    let encrypted = false;
-    if (messageMode === 'safe' && !encrypt) {
-      throw new WeChatRequestError(401, 'not-encrypted', 'this account is in safe mode: only encrypted messages are accepted');
-    }
-    if (encrypt && cipher && messageMode !== 'plain') {
-      const msgSignature = query(req, 'msg_signature');
-      if (!signatureMatches(sha1Signature([config.token, auth.timestamp, auth.nonce, encrypt]), msgSignature)) {
-        throw new WeChatRequestError(401, 'bad-msg-signature', 'msg_signature does not match');
-      }
-      let decrypted: { message: string; keyIndex: number };
-      try {
-        decrypted = cipher.decrypt(encrypt);
-      } catch (err) {
-        if (err instanceof WeChatCryptoError) {
-          throw new WeChatRequestError(err.reason === 'appid-mismatch' ? 401 : 400, `decrypt-${err.reason}`, 'Encrypt could not be decrypted for this account');
-        }
-        throw err;
-      }
-      if (decrypted.keyIndex > 0) log.info('wechat message decrypted with the previous EncodingAESKey');
-      inner = parseWeChatXml(decrypted.message);
-      encrypted = true;
-    } else if ((encrypt || wantsAes) && !field(outer, 'MsgType')) {
-      // Safe mode without a key configured, or an Encrypt we cannot open: nothing usable.
-      throw new WeChatRequestError(400, 'no-key', 'encrypted message but no EncodingAESKey is configured');
-    }
-    return { message: toInboundMessage(inner), encrypted };
-  }
-
-  // ---- replies -------------------------------------------------------------------------------
-
-  function sendPassive(res: Response, p: Parsed, content: string): void {
-    const xml = textReplyXml({ toUser: p.message.openId, fromUser: p.message.account, createTime: nowSec(), content });
-    if (!p.encrypted || !cipher) {
-      res.status(200).type('application/xml').send(xml);
-      return;
-    }
-    const encrypt = cipher.encrypt(xml);
-    const timestamp = String(nowSec());
-    const nonce = String(randomInt(1_000_000_000, 9_999_999_999));
-    const signature = sha1Signature([config.token, timestamp, nonce, encrypt]);
-    res.status(200).type('application/xml').send(encryptedEnvelopeXml({ encrypt, signature, timestamp, nonce }));
-  }
-
-  function sendSuccess(res: Response): void {
-    res.status(200).type('text/plain').send('success');
-  }
-
-  async function reject(res: Response, req: Request, err: unknown): Promise<void> {
-    if (err instanceof WeChatRequestError && err.status === 401 && deps.limits) {
-      try {
-        await deps.limits.check('wechatRefusedPerIp', ipOf(req));
-      } catch (e) {
-        err = e;
-      }
-    }
-    if (err instanceof RateLimitedError) {
-      log.warn({ status: 429, limit: err.limit, ip: req.ip }, 'wechat request rate limited');
-      if (res.headersSent) return;
-      res.setHeader('Retry-After', String(err.retryAfterSec));
-      res.status(429).type('text/plain').send(err.message);
-      return;
-    }
-    if (err instanceof WeChatRequestError) {
-      const level = err.status === 401 ? 'warn' : 'info';
-      log[level]({ status: err.status, reason: err.reason, ip: req.ip, ...err.context }, `wechat request refused: ${err.message}`);
-      if (res.headersSent) return;
-      // The rest of the body was not read: close the connection rather than wait for it.
-      if (err.status === 413 || err.reason.startsWith('body-')) res.setHeader('Connection', 'close');
-      res.status(err.status).type('text/plain').send(err.message);
-      return;
-    }
-    log.error({ err }, 'wechat request failed');
-    if (!res.headersSent) res.status(500).type('text/plain').send('internal error');
-  }
-
   // ---- turns ---------------------------------------------------------------------------------
 
-  function baseActivity(m: InboundMessage): Partial<Activity> {
-    return {
-      channelId: WECHAT_CHANNEL_ID,
-      id: m.msgId ? `wechat-${m.msgId}` : `wechat-evt-${m.createTime}-${m.kind === 'event' ? m.event : m.kind}`,
-      serviceUrl: publicBase ? `${publicBase}${mountPath}` : 'wechat://official-account',
-      conversation: { id: `wechat:${m.openId}`, isGroup: false, conversationType: 'personal', name: '' },
-      from: { id: m.openId, name: '', role: 'user' },
-      recipient: { id: m.account, name: 'legal-aid-bot', role: 'bot' },
-      locale: DEFAULT_LOCALE,
-      timestamp: new Date(m.createTime * 1000),
-      channelData: {
-        msgType: m.kind === 'event' ? 'event' : m.kind,
-        ...(m.msgId ? { msgId: m.msgId } : {}),
-        ...(m.kind === 'event' ? { event: m.event, eventKey: m.eventKey } : {}),
-      },
-    };
-  }
-
-  async function messageTurn(m: InboundMessage, text: string, extra: Partial<Activity> = {}, typed = true): Promise<string[]> {
+  /** A typed reply naming one of the options offered last becomes that option (choices.ts). */
+  async function messageTurn(m: InboundMessage, activity: Partial<Activity> & { text: string }, typed: boolean): Promise<string[]> {
     const offered = await choices.get(m.openId);
-    let value = extra.value;
     if (offered?.length) {
       await choices.clear(m.openId);
-      // A menu click is its own command, never an answer to the offered options.
-      const chosen = typed ? resolveChoice(text, offered) : undefined;
+      const chosen = typed ? resolveChoice(activity.text, offered, choiceLexicon) : undefined;
       if (chosen) {
-        text = chosen.text;
-        if (chosen.value !== undefined) value = chosen.value;
+        activity.text = chosen.text;
+        if (chosen.value !== undefined) activity.value = chosen.value;
       }
     }
-    const activity: Partial<Activity> = { ...baseActivity(m), type: 'message', text, ...extra };
-    if (value !== undefined) activity.value = value;
     return runTurn(m, activity);
   }
 
@@ -460,60 +272,23 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
 
   /** The answer to one inbound message or event, as chat messages (empty: say nothing). */
   async function answer(m: InboundMessage): Promise<string[]> {
-    switch (m.kind) {
-      case 'text':
-        return messageTurn(m, cleanInboundText(m.content));
-      case 'voice':
-        if (!m.recognition) return [t(DEFAULT_LOCALE, 'wechat.voice_not_understood')];
-        return messageTurn(m, cleanInboundText(m.recognition), { channelData: { ...baseActivity(m).channelData, voice: true } });
-      case 'location': {
-        const label = cleanInboundText(m.label);
-        const district = label && deps.knowledge ? deps.knowledge.findDistrict(label) : undefined;
-        const hasCoords = Number.isFinite(m.lat) && Number.isFinite(m.lng);
-        const location = {
-          label,
-          lat: hasCoords ? m.lat : null,
-          lng: hasCoords ? m.lng : null,
-          ...(m.scale !== undefined ? { scale: m.scale } : {}),
-          ...(district ? { district: { code: district.code, name: district.name } } : {}),
-        };
-        return messageTurn(m, label, {
-          value: { location },
-          entities: [
-            {
-              type: 'Place',
-              name: label,
-              address: label,
-              ...(hasCoords ? { geo: { type: 'GeoCoordinates', latitude: m.lat, longitude: m.lng, name: label } } : {}),
-            },
-          ],
-        });
-      }
-      case 'event':
-        switch (m.event) {
-          case 'subscribe':
-            return runTurn(m, {
-              ...baseActivity(m),
-              type: 'conversationUpdate',
-              membersAdded: [{ id: m.openId, name: '', role: 'user' }],
-            });
-          case 'unsubscribe':
-            await choices.clear(m.openId);
-            outbox?.forget(m.openId);
-            return [];
-          case 'click': {
-            const message = clicks.get(m.eventKey);
-            if (!message) {
-              log.warn({ eventKey: maskPersonalData(m.eventKey.slice(0, 128)) }, 'wechat menu click with a key the menu file does not map');
-              return [];
-            }
-            return messageTurn(m, message, { value: { menuKey: m.eventKey } }, false);
-          }
-          default:
-            return [];
+    const what = toInbound(m, inbound);
+    switch (what.kind) {
+      case 'message':
+        return messageTurn(m, what.activity, what.typed);
+      case 'welcome':
+        return runTurn(m, what.activity);
+      case 'say':
+        return [t(DEFAULT_LOCALE, what.key)];
+      case 'unsubscribe':
+        await choices.clear(m.openId);
+        outbox?.forget(m.openId);
+        return [];
+      case 'ignore':
+        if (what.unmappedClick !== undefined) {
+          log.warn({ eventKey: maskPersonalData(what.unmappedClick.slice(0, 128)) }, 'wechat menu click with a key the menu file does not map');
         }
-      default:
-        return [t(DEFAULT_LOCALE, 'wechat.please_type')];
+        return [];
     }
   }
 
@@ -546,12 +321,12 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
 
   router.get('/', async (req, res) => {
     try {
-      authenticate(req);
+      requests.authenticate(req);
       const echostr = query(req, 'echostr');
       if (!echostr || echostr.length > 512) throw new WeChatRequestError(400, 'no-echostr', 'echostr is required');
       res.status(200).type('text/plain').setHeader('X-Content-Type-Options', 'nosniff').send(echostr);
     } catch (err) {
-      await reject(res, req, err);
+      await requests.refuse(req, res, err);
     }
   });
 
@@ -561,18 +336,8 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
         res.status(503).type('text/plain').send('shutting down');
         return;
       }
-      const ctype = req.headers['content-type'];
-      if (ctype !== undefined && !XML_TYPES.test(ctype)) {
-        throw new WeChatRequestError(415, 'content-type', 'body must be XML (text/xml)', { contentType: ctype.slice(0, 80) });
-      }
-      const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > tuning.maxBodyBytes) {
-        throw new WeChatRequestError(413, 'too-large', 'request body too large', { bytes: declared });
-      }
-      const auth = authenticate(req);
-      const parsed = parseRequest(req, auth, decodeUtf8(await readBody(req)));
+      const parsed = await requests.read(req);
       const m = parsed.message;
-      await checkNonce(auth, m);
       await deps.limits?.check('wechatPerUser', `${m.account}:${m.openId}`);
       const key = dedupeKey(m);
       const gone = new AbortController();
@@ -591,82 +356,24 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
       }
       const h = await outcome;
       if (res.writableEnded || gone.signal.aborted) return;
-      if (h.kind === 'reply') sendPassive(res, parsed, h.reply);
+      if (h.kind === 'reply') sendPassiveReply(res, parsed, h.reply, replyCrypto);
       else sendSuccess(res);
     } catch (err) {
-      await reject(res, req, err);
+      await requests.refuse(req, res, err);
     }
   });
 
-  router.get('/a/:id', async (req, res) => {
-    const id = String(req.params.id ?? '');
-    const page = await answers.get(id);
-    const locale: Locale = page?.locale ?? DEFAULT_LOCALE;
-    res
-      .status(page ? 200 : 404)
-      .type('text/html')
-      .setHeader('Cache-Control', 'private, no-store')
-      .setHeader('X-Content-Type-Options', 'nosniff')
-      .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .setHeader('Referrer-Policy', 'no-referrer')
-      .send(
-        PAGE_TEMPLATE({
-          lang: locale,
-          title: t(locale, 'wechat.answer_page_title'),
-          text: page?.text,
-          expired: t(locale, 'wechat.answer_page_expired'),
-          note: t(locale, 'wechat.answer_page_note'),
-        }),
-      );
-  });
+  router.get('/a/:id', answerPage(answers, t));
 
   router.all('/', (_req, res) => {
     res.status(405).setHeader('Allow', 'GET, POST').type('text/plain').send('method not allowed');
   });
 
-  // ---- proactive -----------------------------------------------------------------------------
+  // ---- outside a turn (proactive.ts) ---------------------------------------------------------
 
-  const sink: ProactiveSink = async (reference: Partial<ConversationReference>, activities: Partial<Activity>[]) => {
-    const raw = reference.user?.id ?? reference.conversation?.id?.replace(/^wechat:/, '');
-    if (!raw || !/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new Error('wechat proactive message without a valid OpenID');
-    const openId = raw as OpenId;
-    if (!outbox) throw new WeChatApiError('cgi-bin/message/custom/send', undefined, 'customer-service API not configured');
-    const parts = await renderForUser(openId, activities);
-    if (!parts.length) return;
-    const report = await outbox.deliver(openId, parts);
-    log.info({ user: maskOpenId(openId), ...report, lastError: report.lastError?.message }, 'wechat proactive message');
-    if (report.failed && report.lastError) throw report.lastError;
-  };
-  runner.registerSink(WECHAT_CHANNEL_ID, sink);
-
-  // Staff replies: like the sink, but the result says whether WeChat's window let it through.
-  const openIdOf = (reference: Partial<ConversationReference>): OpenId | undefined => {
-    const raw = reference.user?.id ?? reference.conversation?.id?.replace(/^wechat:/, '');
-    return raw && /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? (raw as OpenId) : undefined;
-  };
-  const delivery: CitizenDelivery = {
-    channelId: WECHAT_CHANNEL_ID,
-    async deliver(reference, activities) {
-      const openId = openIdOf(reference);
-      if (!openId) return { status: 'failed', reason: 'no valid OpenID' };
-      if (!outbox) return { status: 'failed', reason: 'not-configured' };
-      const parts = await renderForUser(openId, activities);
-      if (!parts.length) return { status: 'delivered' };
-      const report = await outbox.deliver(openId, parts);
-      log.info({ user: maskOpenId(openId), ...report, lastError: report.lastError?.message }, 'wechat staff message');
-      if (report.deferred) return { status: 'deferred', reason: 'window-closed' };
-      if (report.failed) return { status: 'failed', reason: report.lastError?.message ?? 'failed' };
-      return { status: 'delivered' };
-    },
-    window(reference, lastCitizenAt) {
-      const openId = openIdOf(reference);
-      if (!openId || !outbox) return 'closed';
-      const known = outbox.windowFor(openId);
-      if (known !== 'unknown') return known;
-      if (!lastCitizenAt) return 'unknown';
-      return now() - Date.parse(lastCitizenAt) < 48 * 3600_000 ? 'open' : 'closed';
-    },
-  };
+  const outside = { outbox, render: renderForUser, log, now };
+  runner.registerSink(WECHAT_CHANNEL_ID, proactiveSink(outside));
+  const delivery = staffDelivery(outside);
 
   return {
     id: WECHAT_CHANNEL_ID,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WXBizMsgCrypt from 'wechat-crypto';
 import { sha1Signature } from '../../../src/channels/wechat/crypto';
+import { loadChoiceLexicon } from '../../../src/dialogs';
 import { messageXml, nextMsgId, randomAesKey, rawRequest } from './fake-platform';
 import { APPID, eventually, type Harness, startHarness, TOKEN } from './harness';
 
@@ -394,6 +398,38 @@ describe('wechat channel: protocol', () => {
       await h.platform.post(h.platform.text(USER, 'buttons'));
       await h.platform.post(h.platform.text('oAnotherUser_xyz', '1'));
       assert.equal(h.seen.at(-1)?.text, '1');
+    });
+
+    it('reads the reply with the dialogs choice lexicon: "一", "回复2", an option\'s words plus a little; a menu click is never a pick', async () => {
+      h = await startHarness({ deps: { menu: { button: [{ type: 'click', name: '工资', key: 'MENU_WAGES', message: '1' }] } } });
+      const pickAfterOffer = async (reply: string) => {
+        await h.platform.post(h.platform.text(USER, 'buttons'));
+        await h.platform.post(h.platform.text(USER, reply));
+        return h.seen.at(-1)?.text;
+      };
+      assert.equal(await pickAfterOffer('一'), '劳动纠纷');
+      assert.equal(await pickAfterOffer('回复2'), '婚姻家庭');
+      assert.equal(await pickAfterOffer('婚姻家庭吧'), '婚姻家庭');
+      assert.equal(await pickAfterOffer('劳动纠纷的赔偿标准是多少'), '劳动纠纷的赔偿标准是多少', 'a new question passes through');
+      await h.platform.post(h.platform.text(USER, 'buttons'));
+      await h.platform.post(h.platform.event(USER, 'CLICK', { EventKey: 'MENU_WAGES' }));
+      assert.equal(h.seen.at(-1)?.text, '1', 'the click\'s own text, not option 1');
+      assert.deepEqual(h.seen.at(-1)?.value, { menuKey: 'MENU_WAGES' });
+    });
+
+    it('takes the choice lexicon it is given (the flows\' own, in the app)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wechat-lexicon-'));
+      try {
+        mkdirSync(join(dir, 'lexicon'));
+        const yaml = readFileSync(resolve(__dirname, '../../../dialogs/lexicon/choices.yaml'), 'utf8');
+        writeFileSync(join(dir, 'lexicon/choices.yaml'), yaml.replace('  2: [二, 两,', '  2: [二, 两, 双,'));
+        h = await startHarness({ deps: { choiceLexicon: loadChoiceLexicon(dir) } });
+        await h.platform.post(h.platform.text(USER, 'buttons'));
+        await h.platform.post(h.platform.text(USER, '双'));
+        assert.equal(h.seen.at(-1)?.text, '婚姻家庭');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('splits a long answer: the first part passively, the rest via customer service, with a link to the full text', async () => {

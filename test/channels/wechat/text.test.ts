@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Choice, resolveChoice } from '../../../src/channels/wechat/choices';
+import type { Choice } from '../../../src/channels/wechat/choices';
 import { planMessages, renderActivities, type Translate } from '../../../src/channels/wechat/render';
 import { cleanInboundText, markdownToPlain, splitText, utf8Bytes } from '../../../src/channels/wechat/text';
 import { loadLocales } from '../../../src/i18n/i18n';
@@ -47,27 +47,6 @@ describe('wechat text shaping', () => {
 
   it('cleans control characters and lone surrogates from citizens\' text but keeps emoji and newlines', () => {
     assert.equal(cleanInboundText('a\u0000b\u0007c\r\nd😀\uD800e\uFEFF'), 'abc\nd😀e');
-  });
-
-  it('resolves numbered, ordinal and worded replies to the offered option', () => {
-    const opts: Choice[] = [
-      { title: '劳动纠纷', text: '劳动纠纷' },
-      { title: '婚姻家庭', text: '婚姻家庭' },
-      { title: '申请法律援助', text: 'FLOW_LEGAL_AID', value: { flow: 'legal-aid' } },
-    ];
-    const pick = (s: string) => resolveChoice(s, opts)?.title;
-    for (const s of ['1', '１', '第一个', '一', '选1', '回复1', '①', ' 1. ', '第1个']) assert.equal(pick(s), '劳动纠纷', s);
-    for (const s of ['2', '第二个', '两', '婚姻家庭', '婚姻家庭吧', '婚姻', 'the second one', 'Option 2']) assert.equal(pick(s), '婚姻家庭', s);
-    assert.equal(resolveChoice('3', opts)?.value && JSON.stringify(resolveChoice('3', opts)?.value), '{"flow":"legal-aid"}');
-    assert.equal(pick('法律援助'), '申请法律援助');
-    assert.equal(pick('4'), undefined);
-    assert.equal(pick('0'), undefined);
-    // A real question that mentions an option's words is not swallowed by it.
-    assert.equal(pick('我的劳动纠纷里公司一直不给赔偿怎么办'), undefined);
-    assert.equal(pick('你好'), undefined);
-    assert.equal(pick(''), undefined);
-    // An option whose title is exactly the reply wins over its number.
-    assert.equal(resolveChoice('2', [{ title: '1', text: 'one' }, { title: '2', text: 'two' }, { title: '3', text: 'x' }])?.text, 'two');
   });
 
   it('renders buttons as numbered lines and remembers them as choices', () => {
