@@ -15,11 +15,12 @@
  * Errors are JSON {error: {code, message}}: 400 bad input, 401 not signed in, 403 no right / no
  * CSRF, 404, 409 state conflict (claimed by someone else …), 429 too many failed logins.
  */
-import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import type { CaseEvents } from '../cases/events';
 import { CASE_STATUSES, type Case, CaseConflictError, type CaseStatus, type CaseWithTranscript, parseCaseId } from '../cases/model';
 import type { CaseStore } from '../cases/store';
 import type { Logger } from '../logger';
+import { endJsonApi } from './api-errors';
 import { AuthError, LoginLimiter, requireStaff } from './auth';
 import type { CannedReply } from './canned';
 import { caseStats, casesCsv, summaryCsv } from './report';
@@ -249,27 +250,10 @@ export function createStaffApi(deps: StaffApiDeps): Router {
     res.json({ entries: await cases.auditLog(caseId, 500) });
   });
 
-  router.use(() => {
-    throw new StaffError(404, 'not-found', 'no such staff API route');
+  endJsonApi(router, 'staff API', deps.logger, (err) => {
+    if (err instanceof CaseConflictError) return err.status === 'missing' ? { status: 404, code: 'not-found', message: err.message } : { status: 409, code: 'conflict', message: err.message };
+    if (err instanceof UserError) return { status: 400, code: `bad-${err.field}`, message: err.message };
+    return undefined;
   });
-
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    let status = 500;
-    let code = 'internal';
-    let message = 'internal error';
-    if (err instanceof StaffError || err instanceof AuthError) ({ status, code, message } = err);
-    else if (err instanceof CaseConflictError) {
-      status = err.status === 'missing' ? 404 : 409;
-      code = err.status === 'missing' ? 'not-found' : 'conflict';
-      message = err.message;
-    } else if (err instanceof UserError) ({ status, code, message } = { status: 400, code: `bad-${err.field}`, message: err.message });
-    else if (err?.type === 'entity.parse.failed') ({ status, code, message } = { status: 400, code: 'bad-json', message: 'malformed JSON body' });
-    else if (err?.type === 'entity.too.large') ({ status, code, message } = { status: 413, code: 'too-large', message: 'request body too large' });
-    else deps.logger.error({ err, path: req.path }, 'staff api failed');
-    if (err instanceof AuthError && err.retryAfterSec) res.set('Retry-After', String(err.retryAfterSec));
-    if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
-  };
-  router.use(onError);
   return router;
 }

@@ -21,6 +21,7 @@ import { caseJson, parseCaseFilter } from './api';
 import { cookie, hasRole, type LoginLimiter, PRELOGIN_COOKIE, readCookie } from './auth';
 import type { CannedReply } from './canned';
 import { type StaffService, StaffError } from './service';
+import { assetFiles, sendPage } from './html';
 import { credentials, signIn, signOut } from './sign-in';
 import { sameToken, type StaffSessions } from './sessions';
 import type { StaffUsers } from './users';
@@ -56,13 +57,6 @@ const ANSWER_LABELS: Record<string, string> = { consent: '同意转人工', matt
 const view = (name: string) => hbs.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
 const LAYOUT = view('layout');
 const PAGES = { login: view('login'), queue: view('queue'), case: view('case') };
-const ASSETS: Record<string, { type: string; body: string }> = {
-  'common.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'common.js'), 'utf8') },
-  'console.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.js'), 'utf8') },
-  'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'console.css'), 'utf8') },
-  'favicon.svg': { type: 'image/svg+xml', body: readFileSync(join(__dirname, 'assets', 'favicon.svg'), 'utf8') },
-};
-
 export const STATUS_LABELS: Record<CaseStatus, string> = { waiting: '等待中', active: '处理中', returned: '已交回机器人', closed: '已结案' };
 export const OUTCOME_LABELS: Record<string, string> = {
   answered: '已解答',
@@ -74,28 +68,16 @@ export const OUTCOME_LABELS: Record<string, string> = {
 };
 const KIND_LABELS: Record<string, string> = { citizen: '市民', bot: '机器人', staff: '工作人员', note: '备注', system: '系统' };
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 function page(res: Response, status: number, name: keyof typeof PAGES, ctx: Record<string, unknown>): void {
-  res
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' })
-    .send(LAYOUT({ ...ctx, page: name, isAdmin: (ctx.user as { role?: string } | undefined)?.role === 'admin', isEditor: ['editor', 'admin'].includes(String((ctx.user as { role?: string } | undefined)?.role)), body: PAGES[name](ctx) }));
+  const role = (ctx.user as { role?: string } | undefined)?.role;
+  sendPage(res, status, LAYOUT({ ...ctx, page: name, isAdmin: role === 'admin', isEditor: role === 'editor' || role === 'admin', body: PAGES[name](ctx) }));
 }
 
 export function createStaffPages(deps: StaffPagesDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb' });
 
-  router.get('/assets/:name', (req, res) => {
-    const a = ASSETS[String(req.params.name)];
-    if (!a) {
-      res.status(404).type('text/plain').send('not found');
-      return;
-    }
-    res.type(a.type).set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(a.body);
-  });
+  router.get('/assets/:name', assetFiles(join(__dirname, 'assets'), ['common.js', 'console.js', 'console.css', 'favicon.svg']));
 
   const loginPage = (res: Response, status: number, error?: string, username?: string) => {
     const prelogin = randomBytes(18).toString('base64url');
