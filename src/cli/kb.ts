@@ -14,8 +14,7 @@ import { resolve } from 'node:path';
 import { formatIssues } from '../content/errors';
 import { KnowledgeBase } from '../content/knowledge';
 import { errorsOf, loadKnowledge } from '../content/loader';
-import { loadFlows } from '../dialogs';
-import { evaluateEmergency, formatEmergencyReport, readEmergencySet } from '../dialogs/emergency-eval';
+import { evaluateEmergency, formatEmergencyReport, loadFlows, readEmergencySet } from '../dialogs';
 import { evaluateTalk, formatTalkReport, readTalkFile } from '../bot/talk-eval';
 import { SearchEngine } from '../search/engine';
 import { writeFileSync } from 'node:fs';
@@ -191,7 +190,7 @@ const commands: Record<string, Command> = {
 };
 
 /** The labelled sets the project keeps (dev and team sets; blind sets in two halves). */
-const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'danger-a', 'danger-b', 'danger-c', 'talk', 'talk-b'].map((n) => `test/fixtures/blind/${n}.yaml`)];
+const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'danger-a', 'danger-b', 'danger-c', 'danger-d', 'talk', 'talk-b'].map((n) => `test/fixtures/blind/${n}.yaml`)];
 const CALIBRATION_FILE = resolve(__dirname, '../search/calibration.json');
 
 function printReport(r: EvalReport): void {
