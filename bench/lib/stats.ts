@@ -61,17 +61,11 @@ export function timeQueries(
   return times;
 }
 
-/** Deterministic PRNG (mulberry32) so synthetic bases and query orders are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * Deterministic PRNG (mulberry32) so synthetic bases and query orders are the same on every run:
+ * the fuzz inputs' generator (test/http/fuzz-inputs.ts), one copy for tests and benches.
+ */
+export { rng } from '../../test/http/fuzz-inputs';
 
 export function shuffle<T>(xs: readonly T[], random: () => number): T[] {
   const out = [...xs];
