@@ -14,10 +14,14 @@
  * Pages get tokens without the secret from the web chat module (issueToken()).
  *
  * Guarantees: a token reaches only its own conversation (403 otherwise) and `from.id` is always the
- * token's user; turns of one conversation run one at a time, in order; the user's activity is
- * echoed into the log before the turn so Web Chat sees it confirmed; replies and proactive
- * messages (InProcessAdapter sink "directline") land in the same log. Errors are JSON
+ * token's user; turns of one conversation run one at a time, in order (bot/keyed-queue.ts; more
+ * than maxQueuedTurns pending is a 429); the user's activity is echoed into the log before the
+ * turn so Web Chat sees it confirmed; replies and proactive messages (InProcessAdapter sink
+ * "directline") land in the same log. Errors are JSON
  * {"error": {"code", "message"}}; no request can crash the process.
+ *
+ * Who may call and how errors are answered: request.ts; what enters a conversation and how
+ * replies are stamped: activities.ts; the log and its streams: conversation-log.ts, stream.ts.
  *
  * Bounds: JSON bodies are size-, depth- and count-limited (src/http/json-body.ts: a 5,000-level
  * body is a 400, never stored); with `limits`, every route is limited per IP (generous), token
@@ -25,18 +29,20 @@
  * history of anyone who wrote, see conversation-log.ts), and posting per conversation (tight).
  */
 import type { Activity, ChannelAccount } from 'botbuilder';
-import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { ProactiveSink, TurnRunner } from '../../bot/in-process-adapter';
+import { KeyedQueue, QueueFullError } from '../../bot/keyed-queue';
 import type { CitizenDelivery } from '../../cases/delivery';
-import { BodyRejectedError, type JsonLimits, jsonBody } from '../../http/json-body';
-import { ipOf, RateLimitedError, type RateLimits } from '../../http/rate-limits';
+import type { JsonLimits } from '../../http/json-body';
+import { ipOf, type RateLimits } from '../../http/rate-limits';
 import type { Channel } from '../channel';
 import { CHANNEL_ID, type Participants, activityFromBot, activityFromClient, normaliseLocale } from './activities';
 import { type ConversationLog, MemoryConversationLog } from './conversation-log';
 import { DirectLineError } from './errors';
+import { Callers, bodyParsers, cors, errorResponder, userFromBody } from './request';
 import { StreamServer, parseWatermark } from './stream';
 import {
   type ConversationId,
@@ -95,7 +101,6 @@ export interface DirectLineChannel extends Channel {
 }
 
 const REFERENCE_GRAMMAR_ID = 'b6f01ee2-e4e6-4a06-ad9c-1c47e3b03c4f';
-const CORS_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with';
 
 export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectLineChannel {
   const logger = opts.logger.child({ channel: CHANNEL_ID });
@@ -108,9 +113,10 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
   const bot: ChannelAccount = { id: 'bot', name: 'legal-aid-bot', ...opts.bot, role: 'bot' };
   const pageSize = opts.pageSize ?? 100;
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
-  const maxQueued = opts.maxQueuedTurns ?? 10;
   const streams = new StreamServer({ mountPath, tokens, log, logger, pageSize });
-  const queues = new Map<ConversationId, { tail: Promise<unknown>; pending: number }>();
+  // Turns of one conversation one after another; a flood beyond maxQueuedTurns is refused (429).
+  const turns = new KeyedQueue<ConversationId>({ maxPendingPerKey: opts.maxQueuedTurns ?? 10 });
+  const callers = new Callers(tokens, logger);
 
   const participants = (conversationId: ConversationId, userId: DirectLineUserId): Participants => ({ conversationId, userId, bot });
 
@@ -130,24 +136,6 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     },
   };
 
-  /** Runs turns of one conversation one after another; refuses a flood. */
-  function enqueue<T>(conversationId: ConversationId, fn: () => Promise<T>): Promise<T> {
-    let q = queues.get(conversationId);
-    if (!q) queues.set(conversationId, (q = { tail: Promise.resolve(), pending: 0 }));
-    if (q.pending >= maxQueued) throw new DirectLineError(429, 'TooManyRequests', 'too many messages at once; wait for the answer');
-    q.pending++;
-    const run = q.tail.then(fn, fn);
-    const entry = q;
-    q.tail = run.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      entry.pending--;
-      if (!entry.pending && queues.get(conversationId) === entry) queues.delete(conversationId);
-    });
-    return run;
-  }
-
   async function runTurn(activity: Partial<Activity>, p: Participants): Promise<void> {
     const replies = await opts.runner.run(activity);
     if (replies.length) {
@@ -162,90 +150,37 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     return `${ws}${req.baseUrl}/conversations/${claims.conv}/stream?t=${t}&watermark=${encodeURIComponent(watermark)}`;
   }
 
-  function bearer(req: Request): string | undefined {
-    const h = req.get('authorization');
-    const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    return m?.[1];
-  }
-
-  function accessClaims(req: Request): TokenClaims {
-    const t = bearer(req);
-    if (tokens.isSecret(t)) {
-      throw new DirectLineError(403, 'Forbidden', 'the secret only generates tokens and starts conversations here; use the token');
-    }
-    return tokens.verify(t, 'access');
-  }
-
-  function claimsFor(req: Request): TokenClaims {
-    const claims = accessClaims(req);
-    const id = req.params.id;
-    if (!parseConversationId(id)) throw new DirectLineError(404, 'NotFound', 'no such conversation');
-    if (claims.conv !== id) {
-      logger.warn({ tokenConversation: claims.conv, path: req.path }, 'directline: token used for another conversation');
-      throw new DirectLineError(403, 'Forbidden', 'this token is for another conversation');
-    }
-    return claims;
-  }
-
   function tokenResponse(claims: Pick<TokenClaims, 'conv' | 'user'>): TokenResponse {
     const t = tokens.issue(claims.conv, claims.user);
     return { conversationId: claims.conv, token: t.token, expires_in: t.expiresIn };
   }
 
-  /** Start/generate may name a user only when the caller holds the secret. */
-  function userFromBody(body: unknown): DirectLineUserId | undefined {
-    const user = (body as { user?: { id?: unknown } } | undefined)?.user;
-    return parseUserId(user?.id);
-  }
-
-  const json = jsonBody({ limit: opts.bodyLimit ?? '256kb', ...opts.jsonLimits });
+  const { optionalJson, requireJson } = bodyParsers(opts);
   const limits = opts.limits;
   const perIp = limits ? [limits.middleware('directLinePerIp', ipOf)] : [];
   const tokenLimit = limits ? [limits.middleware('tokensPerIp', ipOf)] : [];
   /** Only a start that creates a conversation (the secret, not a token it already has) takes a token. */
   const startLimit: typeof tokenLimit = limits
-    ? [(req, res, next) => (tokens.isSecret(bearer(req)) ? tokenLimit[0]!(req, res, next) : next())]
+    ? [(req, res, next) => (callers.hasSecret(req) ? tokenLimit[0]!(req, res, next) : next())]
     : [];
-  const optionalJson = (req: Request, res: Response, next: NextFunction) => (req.is(['application/json', 'application/*+json']) ? json(req, res, next) : next());
-  const requireJson = (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is(['application/json', 'application/*+json'])) {
-      next(new DirectLineError(415, 'UnsupportedMediaType', 'send the activity as application/json'));
-      return;
-    }
-    json(req, res, next);
-  };
 
   const router = Router();
-  router.use((req, res, next) => {
-    res.set('Access-Control-Allow-Origin', '*');
-    // An API for pages on other origins (CORS *): helmet's same-origin CORP does not apply.
-    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.set('Cache-Control', 'no-store');
-    if (req.method === 'OPTIONS') {
-      res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.set('Access-Control-Allow-Headers', CORS_HEADERS);
-      res.set('Access-Control-Max-Age', '600');
-      res.status(204).end();
-      return;
-    }
-    next();
-  });
+  router.use(cors);
   if (perIp.length) router.use(...perIp);
 
   router.post('/tokens/generate', ...tokenLimit, optionalJson, (req, res) => {
-    if (!tokens.isSecret(bearer(req))) throw new DirectLineError(401, 'Unauthorized', 'generating a token needs the Direct Line secret');
+    if (!callers.hasSecret(req)) throw new DirectLineError(401, 'Unauthorized', 'generating a token needs the Direct Line secret');
     res.json(tokenResponse({ conv: newConversationId(), user: userFromBody(req.body) ?? newUserId() }));
   });
 
   router.post('/tokens/refresh', (req, res) => {
-    res.json(tokenResponse(accessClaims(req)));
+    res.json(tokenResponse(callers.access(req)));
   });
 
   router.post('/conversations', ...startLimit, optionalJson, async (req, res) => {
-    const t = bearer(req);
-    const claims: Pick<TokenClaims, 'conv' | 'user'> = tokens.isSecret(t)
+    const claims: Pick<TokenClaims, 'conv' | 'user'> = callers.hasSecret(req)
       ? { conv: newConversationId(), user: userFromBody(req.body) ?? newUserId() }
-      : tokens.verify(t, 'access');
+      : callers.access(req);
     const { created } = await log.open(claims.conv);
     const fresh = tokens.issue(claims.conv, claims.user);
     if (created) {
@@ -262,7 +197,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
         timestamp: new Date(now()),
         ...(locale ? { locale } : {}),
       };
-      await enqueue(claims.conv, () => runTurn(update, p)).catch((err: unknown) => {
+      await turns.run(claims.conv, () => runTurn(update, p)).catch((err: unknown) => {
         logger.error({ err, conversationId: claims.conv }, 'directline: welcome turn failed');
       });
     }
@@ -276,7 +211,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
   });
 
   router.get('/conversations/:id', async (req, res) => {
-    const claims = claimsFor(req);
+    const claims = callers.forConversation(req);
     const watermark = parseWatermark(req.query.watermark);
     await log.open(claims.conv);
     const fresh = tokens.issue(claims.conv, claims.user);
@@ -290,13 +225,13 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
   });
 
   router.get('/conversations/:id/activities', async (req, res) => {
-    const claims = claimsFor(req);
+    const claims = callers.forConversation(req);
     const page = await log.read(claims.conv, parseWatermark(req.query.watermark), pageSize);
     res.json(page);
   });
 
   router.post('/conversations/:id/activities', requireJson, async (req, res) => {
-    const claims = claimsFor(req);
+    const claims = callers.forConversation(req);
     await limits?.check('directLinePerConversation', claims.conv);
     const p = participants(claims.conv, claims.user);
     const activity = activityFromClient(req.body, p, new Date(now()));
@@ -305,7 +240,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
       res.json({ id: `${claims.conv}|typing` });
       return;
     }
-    const turn = enqueue(claims.conv, async () => {
+    const turn = turns.run(claims.conv, async () => {
       const [stored] = await log.append(claims.conv, [activity]);
       await runTurn({ ...activity, id: stored!.id }, p);
       return stored!.id;
@@ -324,7 +259,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
       }
       res.json({ id: outcome });
     } catch (err) {
-      if (err instanceof DirectLineError) throw err;
+      if (err instanceof DirectLineError || err instanceof QueueFullError) throw err;
       logger.error({ err, conversationId: claims.conv }, 'directline: turn failed');
       throw new DirectLineError(502, 'BotError', 'the bot could not answer this message; please try again');
     } finally {
@@ -340,28 +275,7 @@ export function createDirectLineChannel(opts: DirectLineChannelOptions): DirectL
     throw new DirectLineError(404, 'NotFound', 'no such Direct Line resource');
   });
 
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    let e: DirectLineError;
-    if (err instanceof DirectLineError) e = err;
-    else if (err?.type === 'entity.too.large') e = new DirectLineError(413, 'BodyTooLarge', 'request body too large');
-    else if (err?.type === 'entity.parse.failed') e = new DirectLineError(400, 'BadArgument', 'malformed JSON body');
-    else if (err instanceof BodyRejectedError) e = new DirectLineError(400, 'BadArgument', err.message);
-    else if (err instanceof RateLimitedError) {
-      res.setHeader('Retry-After', String(err.retryAfterSec));
-      e = new DirectLineError(429, 'TooManyRequests', err.message, { limit: err.limit });
-    }
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      e = new DirectLineError(err.status, 'BadArgument', 'bad request');
-    } else {
-      logger.error({ err, path: req.path }, 'directline: request failed');
-      e = new DirectLineError(500, 'ServiceError', 'internal error');
-    }
-    // Expired tokens and bad input are everyday; a forged signature is worth a warning.
-    if (e.status < 500) logger[e.context.suspicious ? 'warn' : 'debug']({ path: req.path, status: e.status, code: e.code, ip: req.ip, ...e.context }, e.message);
-    if (res.headersSent) return;
-    res.status(e.status).json(e.toBody());
-  };
-  router.use(onError);
+  router.use(errorResponder(logger));
 
   return {
     id: CHANNEL_ID,
