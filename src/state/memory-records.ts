@@ -14,59 +14,44 @@ function newestFirst<T extends { at: string }>(items: readonly T[], q: ListQuery
     .slice(0, Math.max(0, Math.min(q.limit ?? 100, 10_000)));
 }
 
-/** A ring of at most `max` records; older ones fall out as new ones arrive. */
-class BoundedList<T extends { at: string }> {
-  readonly records: T[] = [];
-  constructor(readonly max: number) {}
-  push(r: T): void {
-    this.records.push(r);
-    if (this.records.length > this.max) this.records.splice(0, this.records.length - this.max);
+/**
+ * At most `max` records, masked on the way in; older ones fall out as new ones arrive. Listed
+ * newest first; retention drops those older than a cutoff.
+ */
+class BoundedSink<T extends { at: string }> {
+  private readonly list_: T[] = [];
+  constructor(
+    readonly max: number,
+    private readonly mask: (r: T) => T,
+  ) {}
+  get records(): readonly T[] {
+    return this.list_;
   }
-  /** Removes records older than the cutoff (ISO time); returns how many. */
-  purgeBefore(cutoffIso: string): number {
-    const before = this.records.length;
-    const kept = this.records.filter((r) => r.at >= cutoffIso);
-    this.records.splice(0, this.records.length, ...kept);
+  async record(r: T): Promise<void> {
+    this.list_.push(this.mask(r));
+    if (this.list_.length > this.max) this.list_.splice(0, this.list_.length - this.max);
+  }
+  async list(q?: ListQuery): Promise<T[]> {
+    return newestFirst(this.list_, q);
+  }
+  /** Retention: drops records older than `cutoffMs`; returns how many. */
+  purgeBefore(cutoffMs: number): number {
+    const cutoffIso = new Date(cutoffMs).toISOString();
+    const before = this.list_.length;
+    const kept = this.list_.filter((r) => r.at >= cutoffIso);
+    this.list_.splice(0, this.list_.length, ...kept);
     return before - kept.length;
   }
 }
 
-export class BoundedFeedbackSink implements FeedbackSink {
-  private readonly list_: BoundedList<FeedbackRecord>;
+export class BoundedFeedbackSink extends BoundedSink<FeedbackRecord> implements FeedbackSink {
   constructor(max = 5_000) {
-    this.list_ = new BoundedList(max);
-  }
-  get records(): readonly FeedbackRecord[] {
-    return this.list_.records;
-  }
-  async record(r: FeedbackRecord): Promise<void> {
-    this.list_.push({ ...r, question: r.question === undefined ? undefined : storedText(r.question) });
-  }
-  async list(q?: ListQuery): Promise<FeedbackRecord[]> {
-    return newestFirst(this.list_.records, q);
-  }
-  /** Retention: drops records older than `cutoffMs`. */
-  purgeBefore(cutoffMs: number): number {
-    return this.list_.purgeBefore(new Date(cutoffMs).toISOString());
+    super(max, (r) => ({ ...r, question: r.question === undefined ? undefined : storedText(r.question) }));
   }
 }
 
-export class BoundedUnansweredSink implements UnansweredSink {
-  private readonly list_: BoundedList<UnansweredRecord>;
+export class BoundedUnansweredSink extends BoundedSink<UnansweredRecord> implements UnansweredSink {
   constructor(max = 5_000) {
-    this.list_ = new BoundedList(max);
-  }
-  get records(): readonly UnansweredRecord[] {
-    return this.list_.records;
-  }
-  async record(r: UnansweredRecord): Promise<void> {
-    this.list_.push({ ...r, question: storedText(r.question) });
-  }
-  async list(q?: ListQuery): Promise<UnansweredRecord[]> {
-    return newestFirst(this.list_.records, q);
-  }
-  /** Retention: drops records older than `cutoffMs`. */
-  purgeBefore(cutoffMs: number): number {
-    return this.list_.purgeBefore(new Date(cutoffMs).toISOString());
+    super(max, (r) => ({ ...r, question: storedText(r.question) }));
   }
 }
