@@ -22,10 +22,7 @@ import { type HandoffLexicon, isCancel, isStatusQuestion } from '../cases/lexico
 import type { CaseStore } from '../cases/store';
 import { conversationKey, type RecentTranscripts } from '../cases/transcripts';
 import type { Locale } from '../content/schema';
-import { detectEmergency, type EmergencyRules } from '../dialogs/emergency';
-import { replyActivity } from '../dialogs/interpreter';
-import { storedText } from '../dialogs/sinks';
-import { sanitizeInput } from '../dialogs/text';
+import { detectEmergency, type EmergencyRules, replyActivity, sanitizeInput, storedText } from '../dialogs';
 import type { Translator } from '../i18n/i18n';
 import { isLocale } from '../i18n/locale';
 import type { Logger } from '../logger';

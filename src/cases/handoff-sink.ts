@@ -5,7 +5,7 @@
  * notified (CaseEvents). The bot's live-handoff hook asks `takeCreated` after the turn, to tell
  * the citizen their place in the queue and emit the Bot Framework handoff.initiate event.
  */
-import type { HandoffEvent, HandoffSink } from '../dialogs/sinks';
+import type { HandoffEvent, HandoffSink } from '../dialogs';
 import type { CaseEvents } from './events';
 import type { HandoffLexicon } from './lexicon';
 import type { Case } from './model';

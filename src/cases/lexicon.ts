@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { normalizeForMatch } from '../dialogs/text';
+import { normalizeForMatch } from '../dialogs';
 
 const phrases = z.array(z.string().trim().min(1)).min(1);
 

@@ -4,8 +4,7 @@
  * danger signal earlier in the conversation. Everything is taken from what the citizen wrote
  * (their transcript lines and the handoff's answers); nothing is guessed beyond the patterns here.
  */
-import type { HandoffEvent } from '../dialogs/sinks';
-import { normalizeForMatch } from '../dialogs/text';
+import { type HandoffEvent, normalizeForMatch } from '../dialogs';
 import type { HandoffLexicon } from './lexicon';
 import type { CaseSummary, TranscriptEntry, UrgencySignal } from './model';
 

@@ -14,8 +14,11 @@
  *       the same validation, returning errors and warnings (for `npm run kb -- check`)
  *   new DialogEngine({ kb, search, flows, sinks, logger, conversationState, userState })
  *       .onMessage(context) / .onMembersAdded(context): one turn (bot.ts wires it)
- *   FeedbackSink, UnansweredSink, HandoffSink (+ Memory* implementations; SQLite ones in
- *       src/state/records.ts): what the engine reports for editors and staff
+ *   FeedbackSink, UnansweredSink, HandoffSink (+ Memory* implementations, and storedText, the
+ *       masked and bounded text they keep; SQLite ones in src/state/records.ts): what the engine
+ *       reports for editors and staff
+ *   readEmergencySet / evaluateEmergency / formatEmergencyReport: the danger sets scored (kb eval,
+ *       the editor's regression run)
  *   detectEmergency / recognizeChoice / matchCommand: the pure matchers, exported for tests
  *       and tools; recognizeChoice is also how WeChat reads a reply to its numbered options
  *       (flows.choices, or loadChoiceLexicon(dialogsDir) for lexicon/choices.yaml alone)
@@ -44,6 +47,8 @@ export type {
 export type { Sinks } from './step-contract';
 export { detectEmergency } from './emergency';
 export type { EmergencyRules } from './emergency';
+export { evaluateEmergency, formatEmergencyReport, readEmergencySet } from './emergency-eval';
+export type { EmergencySet } from './emergency-eval';
 export { recognizeChoice, recognizeYesNo } from './choice';
 export type { ChoiceLexicon } from './choice';
 export { matchCommand, matchLanguageSwitch } from './commands';

@@ -6,8 +6,7 @@
  */
 import type { Router } from 'express';
 import type { KnowledgeBase } from '../content/knowledge';
-import type { LoadedFlows } from '../dialogs/loader';
-import type { FeedbackSink, UnansweredSink } from '../dialogs/sinks';
+import type { FeedbackSink, LoadedFlows, UnansweredSink } from '../dialogs';
 import type { Logger } from '../logger';
 import type { SearchEngine } from '../search/engine';
 import type { CaseStore } from '../cases/store';

@@ -16,7 +16,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import Handlebars from 'handlebars';
 import { readLaws, readOutOfScope } from '../content/editorial';
 import { ROUTES } from '../content/schema';
-import type { FeedbackSink, UnansweredSink } from '../dialogs/sinks';
+import type { FeedbackSink, UnansweredSink } from '../dialogs';
 import { hasRole, loadSession } from '../staff/auth';
 import type { StaffSessions } from '../staff/sessions';
 import type { KbPublisher } from './publisher';

@@ -20,7 +20,7 @@ import { GOLDEN_FILE, readGolden } from '../content/editorial';
 import type { KnowledgeBase } from '../content/knowledge';
 import { type KnowledgeContent, loadKnowledge } from '../content/loader';
 import { type AtomicWriteHooks, writeFileAtomic } from '../content/writer';
-import type { EmergencyRules } from '../dialogs/emergency';
+import type { EmergencyRules } from '../dialogs';
 import type { Logger } from '../logger';
 import { analyzerFor, SearchEngine } from '../search/engine';
 import type { StaffUser } from '../staff/users';

@@ -18,8 +18,7 @@ import { join } from 'node:path';
 import type { GoldenQuestion } from '../content/editorial';
 import type { KnowledgeContent } from '../content/loader';
 import type { Locale } from '../content/schema';
-import { detectEmergency, type EmergencyRules } from '../dialogs/emergency';
-import { type EmergencySet, readEmergencySet } from '../dialogs/emergency-eval';
+import { detectEmergency, type EmergencyRules, type EmergencySet, readEmergencySet } from '../dialogs';
 import type { SearchEngine } from '../search/engine';
 
 export type BreakKind = 'question' | 'new-question' | 'golden' | 'emergency' | 'past-harm';

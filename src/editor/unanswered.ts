@@ -8,7 +8,7 @@
  * Contract: pure over the records and the engine given.
  */
 import { createHash } from 'node:crypto';
-import type { FeedbackRecord, UnansweredRecord } from '../dialogs/sinks';
+import type { FeedbackRecord, UnansweredRecord } from '../dialogs';
 import type { Locale } from '../content/schema';
 import type { SearchEngine } from '../search/engine';
 

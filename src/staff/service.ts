@@ -11,7 +11,7 @@ import type { CaseEvents } from '../cases/events';
 import { type Case, type CaseFilter, type CaseId, type CaseWithTranscript, OUTCOMES, type Outcome } from '../cases/model';
 import type { CaseStore } from '../cases/store';
 import type { Locale } from '../content/schema';
-import { replyActivity } from '../dialogs/interpreter';
+import { replyActivity } from '../dialogs';
 import type { Translator } from '../i18n/i18n';
 import { isLocale } from '../i18n/locale';
 import type { Logger } from '../logger';

@@ -1,7 +1,8 @@
 /**
  * src/dialogs imports run one way: ids → flow-schema → model → step-contract → steps →
- * loader / interpreter → engine, with no cycle (type imports count too), and nothing in it
- * imports the bot or a channel. Read from the source files' import lines.
+ * loader / interpreter → engine, with no cycle (type imports count too), nothing in it
+ * imports the bot or a channel, and nothing outside it imports past its barrel (index.ts).
+ * Read from the source files' import lines.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -67,6 +68,17 @@ function reach(graph: Map<string, string[]>, from: string): Set<string> {
   return seen;
 }
 
+/** The imports of `file` (source `text`) that reach into src/dialogs past its index.ts. */
+function deepDialogImports(file: string, text: string): string[] {
+  const specs = [...text.matchAll(/\bfrom\s+'(\.[^']+)'|\bimport\s*\(\s*'(\.[^']+)'\s*\)|^import\s+'(\.[^']+)'/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return specs
+    .filter((s) => {
+      const target = resolve(dirname(file), s);
+      return target.startsWith(DIALOGS + '/') && target !== join(DIALOGS, 'index') && target !== join(DIALOGS, 'index.ts');
+    })
+    .map((s) => `${relative(SRC, file)} imports ${s}`);
+}
+
 describe('src/dialogs import layers', () => {
   const graph = importGraph();
 
@@ -92,12 +104,28 @@ describe('src/dialogs import layers', () => {
     assert.deepEqual(graph.get('dialogs/ids'), []);
   });
 
-  it('the bot, the REPL and state/ use the public API (src/dialogs/index.ts), not the files behind it', () => {
-    const users = [join(SRC, 'bot/bot.ts'), join(SRC, 'bot/talk-eval.ts'), join(SRC, 'cli/repl.ts'), ...files(join(SRC, 'state'))];
-    for (const file of users) {
-      const deep = [...readFileSync(file, 'utf8').matchAll(/\bfrom\s+'(\.\.\/dialogs\/[^']+)'/g)].map((m) => m[1]);
-      assert.deepEqual(deep, [], `${relative(SRC, file)} imports ${deep.join(', ')}`);
-    }
+  it('code outside src/dialogs imports dialogs only through the barrel (src/dialogs/index.ts)', () => {
+    const outside = files(SRC).filter((f) => !f.startsWith(DIALOGS + '/'));
+    assert.ok(outside.some((f) => f.endsWith('bot/bot.ts')) && outside.some((f) => f.endsWith('cli/repl.ts')));
+    const deep = outside.flatMap((f) => deepDialogImports(f, readFileSync(f, 'utf8')));
+    assert.deepEqual(deep, []);
+  });
+
+  it('the barrel check notices a deep import, a type import, a re-export and a dynamic import', () => {
+    const from = join(SRC, 'editor/x.ts');
+    const text = [
+      "import { loadFlows } from '../dialogs';",
+      "import { cut } from '../dialogs/text';",
+      "import type {\n  Flow,\n} from '../dialogs/model';",
+      "export { x } from '../dialogs/steps/ask';",
+      "const m = await import('../dialogs/engine');",
+    ].join('\n');
+    assert.deepEqual(deepDialogImports(from, text), [
+      'editor/x.ts imports ../dialogs/text',
+      'editor/x.ts imports ../dialogs/model',
+      'editor/x.ts imports ../dialogs/steps/ask',
+      'editor/x.ts imports ../dialogs/engine',
+    ]);
   });
 
   it('never imports the bot or a channel (channels → bot → dialogs)', () => {
