@@ -60,7 +60,8 @@ export interface CaseSummary {
   lastQuestion?: string;
 }
 
-export interface NewCase {
+/** What the bot hands over when it opens a case, and every case keeps. */
+export interface CaseBasis {
   channelId: string;
   conversationId: string;
   reference: Partial<ConversationReference>;
@@ -71,6 +72,9 @@ export interface NewCase {
   /** The citizen agreed to be called back (and gave the number). */
   consentCallback: boolean;
   contact?: string;
+}
+
+export interface NewCase extends CaseBasis {
   transcript: TranscriptEntry[];
   /** Defaults to now. */
   at?: string;
@@ -81,20 +85,11 @@ export interface Rating {
   comment?: string;
 }
 
-export interface Case {
+export interface Case extends CaseBasis {
   id: CaseId;
   status: CaseStatus;
-  channelId: string;
-  conversationId: string;
-  reference: Partial<ConversationReference>;
-  locale: string;
-  topic?: string;
-  route?: string;
   district?: { code: string; name: string };
   urgent: boolean;
-  summary: CaseSummary;
-  consentCallback: boolean;
-  contact?: string;
   assignee?: string;
   createdAt: string;
   updatedAt: string;
