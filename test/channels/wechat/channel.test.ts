@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WXBizMsgCrypt from 'wechat-crypto';
 import { sha1Signature } from '../../../src/channels/wechat/crypto';
-import { loadChoiceLexicon } from '../../../src/dialogs';
 import { messageXml, nextMsgId, randomAesKey, rawRequest } from './fake-platform';
-import { APPID, eventually, type Harness, startHarness, TOKEN } from './harness';
+import { APPID, eventually, type Harness, lexiconWithExtraTwo, startHarness, TOKEN } from './harness';
 
 const USER = 'oUser_0123456789abcdefghij';
 
@@ -418,18 +414,10 @@ describe('wechat channel: protocol', () => {
     });
 
     it('takes the choice lexicon it is given (the flows\' own, in the app)', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'wechat-lexicon-'));
-      try {
-        mkdirSync(join(dir, 'lexicon'));
-        const yaml = readFileSync(resolve(__dirname, '../../../dialogs/lexicon/choices.yaml'), 'utf8');
-        writeFileSync(join(dir, 'lexicon/choices.yaml'), yaml.replace('  2: [二, 两,', '  2: [二, 两, 双,'));
-        h = await startHarness({ deps: { choiceLexicon: loadChoiceLexicon(dir) } });
-        await h.platform.post(h.platform.text(USER, 'buttons'));
-        await h.platform.post(h.platform.text(USER, '双'));
-        assert.equal(h.seen.at(-1)?.text, '婚姻家庭');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      h = await startHarness({ deps: { choiceLexicon: lexiconWithExtraTwo() } });
+      await h.platform.post(h.platform.text(USER, 'buttons'));
+      await h.platform.post(h.platform.text(USER, '双'));
+      assert.equal(h.seen.at(-1)?.text, '婚姻家庭');
     });
 
     it('splits a long answer: the first part passively, the rest via customer service, with a link to the full text', async () => {

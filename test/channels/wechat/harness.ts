@@ -2,14 +2,18 @@
  * Test wiring: the WeChat channel on a loopback HTTP server, an InProcessAdapter running a small
  * bot, the fake platform on the other side, and the channel's logs captured for assertions.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity, TurnContext } from 'botbuilder';
 import express from 'express';
 import pino from 'pino';
 import { type BotLogic, InProcessAdapter } from '../../../src/bot/in-process-adapter';
 import { createWeChatChannel, type WeChatChannel, type WeChatChannelDeps, type WeChatTuning } from '../../../src/channels/wechat';
+import { type ChoiceLexicon, loadChoiceLexicon } from '../../../src/dialogs';
 import { FakeWeChatPlatform, type Mode, randomAesKey } from './fake-platform';
 
 export const TOKEN = 'test_token_42';
@@ -174,5 +178,23 @@ export async function eventually(cond: () => boolean, ms = 3000, what = 'conditi
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
+  }
+}
+
+/**
+ * The project's dialogs/lexicon/choices.yaml with one more word for option 2 ("双"), loaded from a
+ * temporary dialogs folder: proves that ordinals come from the lexicon data, not from code.
+ */
+export function lexiconWithExtraTwo(): ChoiceLexicon {
+  const dir = mkdtempSync(join(tmpdir(), 'wechat-lexicon-'));
+  try {
+    mkdirSync(join(dir, 'lexicon'));
+    const yaml = readFileSync(resolve(__dirname, '../../../dialogs/lexicon/choices.yaml'), 'utf8');
+    const changed = yaml.replace('  2: [二, 两,', '  2: [二, 两, 双,');
+    if (changed === yaml) throw new Error('choices.yaml no longer lists "2: [二, 两, …]"; update lexiconWithExtraTwo');
+    writeFileSync(join(dir, 'lexicon/choices.yaml'), changed);
+    return loadChoiceLexicon(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
