@@ -42,6 +42,11 @@ export interface Sample {
   /** The top topic is an acceptable one (always false for an out-of-scope question). */
   right: boolean;
   outOfScope: boolean;
+  /**
+   * The best hit resembles the question, so the bot may act on it; for the others no probability
+   * makes it act, and counting them would choose the threshold for answers it never gives.
+   */
+  actable: boolean;
 }
 
 /** Logistic regression by batch gradient descent with a little L2 (few samples, few features). */
@@ -66,12 +71,13 @@ export function fitCalibration(samples: Sample[], { iterations = 4000, rate = 0.
 /**
  * The lowest threshold at which out-of-scope questions accepted stay within `maxLeak` of them and
  * wrong answers within `maxWrong` of the in-scope questions acted on: act as often as is safe.
+ * Only actable samples can be acted on, as in rank().
  */
 export function chooseThreshold(model: Omit<Calibration, 'threshold'>, samples: Sample[], { maxLeak = 0.04, maxWrong = 0.06 } = {}): number {
   const scored = samples.map((s) => ({ ...s, p: probability({ ...model, threshold: 0 }, s.features) }));
   const oos = scored.filter((s) => s.outOfScope).length || 1;
   for (let t = 0.05; t < 0.99; t += 0.01) {
-    const acted = scored.filter((s) => s.p >= t);
+    const acted = scored.filter((s) => s.actable && s.p >= t);
     const leaks = acted.filter((s) => s.outOfScope).length;
     const inScope = acted.filter((s) => !s.outOfScope);
     const wrong = inScope.filter((s) => !s.right).length;

@@ -118,11 +118,11 @@ export function verdictSamples(engine: Pick<SearchEngine, 'judge'>, set: EvalSet
   for (const item of set.in_scope) {
     const expected = Array.isArray(item.topic) ? item.topic : [item.topic];
     const r = engine.judge(item.q);
-    if (r.features) out.push({ features: r.features, right: expected.includes(r.results[0]?.topic ?? ''), outOfScope: false });
+    if (r.features) out.push({ features: r.features, right: expected.includes(r.results[0]?.topic ?? ''), outOfScope: false, actable: r.actable === true });
   }
   for (const q of set.out_of_scope) {
     const r = engine.judge(q);
-    if (r.features) out.push({ features: r.features, right: false, outOfScope: true });
+    if (r.features) out.push({ features: r.features, right: false, outOfScope: true, actable: r.actable === true });
   }
   return out;
 }

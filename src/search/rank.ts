@@ -109,6 +109,8 @@ export interface Phrase {
 export interface RankOutcome extends Pick<SearchResult, 'confident' | 'reason' | 'results'> {
   features?: VerdictFeatures;
   probability?: number;
+  /** The best hit resembles the question (before the verdict): only then may any model act on it. */
+  actable?: boolean;
 }
 
 export function rank(ix: RankIndex, words: string[], bigrams: string[], calibration: Calibration, allowed?: ReadonlySet<string>): RankOutcome {
@@ -185,6 +187,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
 
     const features = verdictFeatures(ix, hits, topics, words, idf);
     const p = probability(calibration, features);
+    const actable = best.resembles;
     const resemblesAny = hits.slice(0, 3).some((h) => h.resembles);
     let reason: SearchResult['reason'];
     // The model never acts on a best hit that resembles nothing of the question (one rare word shared).
@@ -200,7 +203,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
       const rival = hits.find((h) => h.topic !== best.topic);
       reason = rival?.resembles && rival.score >= best.score * 0.9 ? 'ambiguous' : 'weak';
     }
-    return { confident: reason === 'strong' || reason === 'topic', reason, results: hits, features, probability: p };
+    return { confident: reason === 'strong' || reason === 'topic', reason, results: hits, features, probability: p, actable };
   } finally {
     // The scratch slots are shared by every query on this index: leave them all zero.
     for (const id of queryIds) ix.scratch[id] = 0;

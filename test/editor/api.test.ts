@@ -223,24 +223,25 @@ describe('editor API (/staff/api/kb)', function () {
     it('groups what citizens asked that found nothing, masked, with suggested entries; adds one to an entry; dismisses one', async () => {
       const c = new Citizen(d.desk.url);
       await c.open(() => d.desk.rt.directLine.issueToken());
-      await c.ask('我家的狗把邻居家的鸡咬死了要赔多少 电话13912345678');
-      await c.ask('我家的狗把邻居家的鸡咬死了 要赔多少钱');
+      // A legal matter no entry covers (liability for kept animals), asked twice in other words.
+      await c.ask('我家养的蜜蜂蛰了路人要赔吗 电话13912345678');
+      await c.ask('我家养的蜜蜂蛰了路人 要赔吗');
       await c.ask('火星上的土地能买卖吗');
       const g = await d.editor.json(d.editor.get('/kb/unanswered'));
-      const dog = g.groups.find((x: { question: string }) => x.question.includes('狗'));
-      assert.ok(dog, JSON.stringify(g.groups.map((x: { question: string }) => x.question)));
-      assert.equal(dog.count, 2);
+      const bees = g.groups.find((x: { question: string }) => x.question.includes('蜜蜂'));
+      assert.ok(bees, JSON.stringify(g.groups.map((x: { question: string }) => x.question)));
+      assert.equal(bees.count, 2);
       assert.ok(!JSON.stringify(g).includes('13912345678'), 'examples are masked');
-      assert.ok(dog.suggestions.length >= 1);
+      assert.ok(bees.suggestions.length >= 1);
       const mars = g.groups.find((x: { question: string }) => x.question.includes('火星'));
       const dis = await d.editor.json(d.editor.post('/kb/unanswered/dismiss', { question: mars.question }));
       assert.equal(dis.published, true);
       const g2 = await d.editor.json(d.editor.get('/kb/unanswered'));
       assert.ok(!g2.groups.some((x: { question: string }) => x.question.includes('火星')));
       assert.match(readFileSync(join(d.knowledgeDir, 'out-of-scope.yaml'), 'utf8'), /火星/);
-      const add = await d.editor.json(d.editor.post('/kb/unanswered/add?confirm=1', { question: dog.question, entry: 'neighbor-dispute' }));
+      const add = await d.editor.json(d.editor.post('/kb/unanswered/add?confirm=1', { question: bees.question, entry: 'neighbor-dispute' }));
       assert.equal(add.published, true);
-      assert.ok(d.desk.rt.kb.entry('neighbor-dispute')!.questions.includes(dog.question));
+      assert.ok(d.desk.rt.kb.entry('neighbor-dispute')!.questions.includes(bees.question));
     });
 
     it('shows citizens’ text on the unanswered page as text, never as markup', async () => {
