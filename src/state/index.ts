@@ -19,7 +19,8 @@ import { BoundedMemoryStorage, type MemoryStorageLimits } from './memory-storage
 import { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
 import { SqliteStorage } from './sqlite-storage';
 
-export { SqliteStorage, StorageConflictError } from './sqlite-storage';
+export { SqliteStorage } from './sqlite-storage';
+export { StorageConflictError } from './storage-items';
 export { SqliteFeedbackSink, SqliteUnansweredSink } from './records';
 export { BoundedMemoryStorage } from './memory-storage';
 export { BoundedFeedbackSink, BoundedUnansweredSink } from './memory-records';

@@ -8,8 +8,7 @@
  */
 import type { Storage, StoreItems } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
-import { maskStoredState } from './mask-state';
-import { StorageConflictError } from './sqlite-storage';
+import { checkETag, readItems, type StoredItem, storedJson } from './storage-items';
 
 export interface MemoryStorageLimits {
   maxItems: number;
@@ -17,7 +16,7 @@ export interface MemoryStorageLimits {
 }
 
 export class BoundedMemoryStorage implements Storage {
-  private readonly items: LRUCache<string, { json: string; etag: string }>;
+  private readonly items: LRUCache<string, StoredItem>;
   private etagSeq = 0;
 
   constructor(limits: MemoryStorageLimits = { maxItems: 20_000, ttlMs: 24 * 3600_000 }) {
@@ -29,26 +28,14 @@ export class BoundedMemoryStorage implements Storage {
   }
 
   async read(keys: string[]): Promise<StoreItems> {
-    if (!keys) throw new ReferenceError('Keys are required when reading.');
-    const out: StoreItems = {};
-    for (const key of keys) {
-      const item = this.items.get(key);
-      if (item) out[key] = { ...(JSON.parse(item.json) as object), eTag: item.etag };
-    }
-    return out;
+    return readItems(keys, (key) => this.items.get(key));
   }
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     // Check every eTag first so a conflicting batch changes nothing.
-    for (const [key, item] of Object.entries(changes)) {
-      const wanted = (item as { eTag?: string } | undefined)?.eTag;
-      const cur = this.items.peek(key);
-      if (wanted && wanted !== '*' && cur && cur.etag !== wanted) throw new StorageConflictError(key);
-    }
-    for (const [key, item] of Object.entries(changes)) {
-      this.items.set(key, { json: JSON.stringify(maskStoredState({ ...(item as object), eTag: undefined })), etag: String(++this.etagSeq) });
-    }
+    for (const [key, item] of Object.entries(changes)) checkETag(key, item, () => this.items.peek(key)?.etag);
+    for (const [key, item] of Object.entries(changes)) this.items.set(key, { json: storedJson(item), etag: String(++this.etagSeq) });
   }
 
   async delete(keys: string[]): Promise<void> {

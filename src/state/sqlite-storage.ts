@@ -8,15 +8,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
-import { maskStoredState } from './mask-state';
 import { openDatabase } from './sqlite-file';
-
-export class StorageConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`storage: eTag conflict writing "${key}" (changed by another turn)`);
-    this.name = 'StorageConflictError';
-  }
-}
+import { checkETag, readItems, storedJson } from './storage-items';
 
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
@@ -42,26 +35,18 @@ export class SqliteStorage implements Storage {
     this.purge = this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?');
     this.writeBatch = this.db.transaction((changes: StoreItems) => {
       for (const [key, item] of Object.entries(changes)) {
-        const wanted = (item as { eTag?: string } | undefined)?.eTag;
-        if (wanted && wanted !== '*') {
-          const cur = this.readOne.get(key);
-          if (cur && cur.etag !== wanted) throw new StorageConflictError(key);
-        }
+        checkETag(key, item, () => this.readOne.get(key)?.etag);
         const etag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-        const value = JSON.stringify(maskStoredState({ ...(item as object), eTag: undefined }));
-        this.upsert.run(key, value, etag, Date.now());
+        this.upsert.run(key, storedJson(item), etag, Date.now());
       }
     });
   }
 
   async read(keys: string[]): Promise<StoreItems> {
-    if (!keys) throw new ReferenceError('Keys are required when reading.');
-    const out: StoreItems = {};
-    for (const key of keys) {
+    return readItems(keys, (key) => {
       const row = this.readOne.get(key);
-      if (row) out[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
-    }
-    return out;
+      return row && { json: row.value, etag: row.etag };
+    });
   }
 
   async write(changes: StoreItems): Promise<void> {
