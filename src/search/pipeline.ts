@@ -85,13 +85,19 @@ export class Analyzer {
   private readonly steps: Record<(typeof Analyzer.STEP_NAMES)[number], Step>;
 
   constructor(readonly resources: AnalyzerResources) {
+    // English words reach these lookups stemmed (segment() stems them), so a Latin word is looked
+    // up by its stem: "salary" arrives as "salari".
+    const key = (w: string) => {
+      const n = this.normalise(w);
+      return LATIN_WORD.test(n) ? stemEnglish(n) : n;
+    };
     for (const group of resources.synonyms) {
-      const [head] = group.map((w) => this.normalise(w));
-      for (const w of group) this.canonical.set(this.normalise(w), head!);
+      const [head] = group.map(key);
+      for (const w of group) this.canonical.set(key(w), head!);
     }
     for (const c of resources.concepts ?? []) {
       for (const w of c.words) {
-        const n = this.normalise(w);
+        const n = key(w);
         this.conceptOf.set(n, CONCEPT_MARK + c.id);
         const head = this.canonical.get(n);
         if (head && !this.conceptOf.has(head)) this.conceptOf.set(head, CONCEPT_MARK + c.id);

@@ -7,7 +7,9 @@ describe('search pipeline', () => {
     synonyms: [
       ['拖欠工资', '欠薪', '不发工资'],
       ['法律援助', '法援'],
+      ['工资', 'salary', 'wages'],
     ],
+    concepts: [{ id: 'mediate', note: '', words: ['调解', 'mediation'] }],
     stopwords: ['怎么办', '我', '的', '吗', 'how', 'the'],
   });
 
@@ -34,6 +36,11 @@ describe('search pipeline', () => {
       assert.ok(analyzer.analyse('老板欠薪').words.includes('拖欠工资'));
       assert.ok(analyzer.analyse('单位不发工资').words.includes('拖欠工资'));
       assert.ok(analyzer.analyse('法援').words.includes('法律援助'));
+    });
+    it('reads an English word of a synonym group or concept as the group, whatever its ending', () => {
+      const words = analyzer.analyse('my salary and wages, mediation').words;
+      assert.ok(words.includes('工资') && !words.includes('salari') && !words.includes('wage'), words.join(' '));
+      assert.ok(words.includes('§mediate'), words.join(' '));
     });
     it('adds character bigrams of the Chinese text, without the filler words', () => {
       const { bigrams } = analyzer.analyse('仲栽怎么办');
