@@ -19,14 +19,15 @@
  *   GET  /status                            entries, content hash, git, last publish timings
  * Errors are JSON {error: {code, message}} as in the staff API.
  */
-import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { parse } from 'yaml';
 import { GOLDEN_FILE, LAWS_FILE, OUT_OF_SCOPE_FILE, readGolden, readLaws, readOutOfScope } from '../content/editorial';
 import { LOCALES, type Locale } from '../content/schema';
 import { formatYaml } from '../content/writer';
 import { type FeedbackSink, storedText, type UnansweredSink } from '../dialogs';
 import type { Logger } from '../logger';
-import { AuthError, loadSession, requireStaff } from '../staff/auth';
+import { endJsonApi } from '../staff/api-errors';
+import { loadSession, requireStaff } from '../staff/auth';
 import { StaffError } from '../staff/service';
 import type { StaffSessions } from '../staff/sessions';
 import { ENTRY_ID, entryText, findEntry, newEntryFile, readEntryDoc, withQuestion } from './entries';
@@ -229,47 +230,32 @@ export function createEditorApi(deps: EditorApiDeps): Router {
     const t = readText(name);
     return t === undefined ? undefined : (parse(t) as unknown);
   };
-  router.get('/synonyms', editor, (_req, res) => {
-    res.json({ groups: publisher.live.synonyms });
-  });
-  router.put('/synonyms', json, editor, async (req, res) => {
-    const groups = req.body?.groups;
-    if (!Array.isArray(groups)) throw new StaffError(400, 'bad-groups', 'groups must be a list of lists of words');
-    const header = headerOf(readText('synonyms.yaml'));
-    const o = await publisher.apply({ files: { 'synonyms.yaml': formatYaml({ groups }, header) }, actor: me(req), message: `kb: synonyms edited by ${me(req).username}`, confirm: flag(req.query.confirm) || flag(req.body?.confirm) });
-    send(res, o);
-  });
-  router.get('/concepts', editor, (_req, res) => {
-    res.json({ concepts: publisher.live.concepts });
-  });
-  router.put('/concepts', json, editor, async (req, res) => {
-    const concepts = req.body?.concepts;
-    if (!Array.isArray(concepts)) throw new StaffError(400, 'bad-concepts', 'concepts must be a list of {id, note, words}');
-    const header = headerOf(readText('concepts.yaml'));
-    const o = await publisher.apply({ files: { 'concepts.yaml': formatYaml({ concepts }, header) }, actor: me(req), message: `kb: concepts edited by ${me(req).username}`, confirm: flag(req.query.confirm) || flag(req.body?.confirm) });
-    send(res, o);
-  });
+  // The two lists edited whole (GET and PUT {<key>: […]}), published like an entry.
+  const LISTS = [
+    { key: 'groups', file: 'synonyms.yaml', path: '/synonyms', what: 'synonyms', live: () => publisher.live.synonyms, shape: 'a list of lists of words' },
+    { key: 'concepts', file: 'concepts.yaml', path: '/concepts', what: 'concepts', live: () => publisher.live.concepts, shape: 'a list of {id, note, words}' },
+  ] as const;
+  for (const l of LISTS) {
+    router.get(l.path, editor, (_req, res) => {
+      res.json({ [l.key]: l.live() });
+    });
+    router.put(l.path, json, editor, async (req, res) => {
+      const list = req.body?.[l.key];
+      if (!Array.isArray(list)) throw new StaffError(400, `bad-${l.key}`, `${l.key} must be ${l.shape}`);
+      const header = headerOf(readText(l.file));
+      const o = await publisher.apply({ files: { [l.file]: formatYaml({ [l.key]: list }, header) }, actor: me(req), message: `kb: ${l.what} edited by ${me(req).username}`, confirm: flag(req.query.confirm) || flag(req.body?.confirm) });
+      send(res, o);
+    });
+  }
   router.get('/laws', editor, (_req, res) => {
     res.json({ laws: readLaws(publisher.knowledgeDir, []), file: yamlFile(LAWS_FILE) ? LAWS_FILE : null });
   });
 
-  router.use(() => {
-    throw new StaffError(404, 'not-found', 'no such editor API route');
+  endJsonApi(router, 'editor API', deps.logger, (err) => {
+    if (err instanceof PublishError) return { status: 500, code: err.code, message: err.message };
+    if (err instanceof GitError) return { status: 400, code: 'git', message: err.message };
+    return undefined;
   });
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    let status = 500;
-    let code = 'internal';
-    let message = 'internal error';
-    if (err instanceof StaffError || err instanceof AuthError) ({ status, code, message } = err);
-    else if (err instanceof PublishError) ({ status, code, message } = { status: 500, code: err.code, message: err.message });
-    else if (err instanceof GitError) ({ status, code, message } = { status: 400, code: 'git', message: err.message });
-    else if (err?.type === 'entity.parse.failed') ({ status, code, message } = { status: 400, code: 'bad-json', message: 'malformed JSON body' });
-    else if (err?.type === 'entity.too.large') ({ status, code, message } = { status: 413, code: 'too-large', message: 'request body too large' });
-    else deps.logger.error({ err, path: req.path }, 'editor api failed');
-    if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
-  };
-  router.use(onError);
   return router;
 }
 

@@ -18,6 +18,7 @@ import { readLaws, readOutOfScope } from '../content/editorial';
 import { ROUTES } from '../content/schema';
 import type { FeedbackSink, UnansweredSink } from '../dialogs';
 import { hasRole, loadSession } from '../staff/auth';
+import { assetFiles, sendPage } from '../staff/html';
 import type { StaffSessions } from '../staff/sessions';
 import type { KbPublisher } from './publisher';
 import { reviewLists } from './review';
@@ -35,22 +36,13 @@ hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 const read = (p: string) => readFileSync(p, 'utf8');
 const LAYOUT = hbs.compile(read(join(__dirname, '../staff/views/layout.hbs')));
 const VIEWS = Object.fromEntries(['home', 'entries', 'edit', 'unanswered', 'review', 'synonyms'].map((n) => [n, hbs.compile(read(join(__dirname, 'views', `${n}.hbs`)))])) as Record<string, HandlebarsTemplateDelegate>;
-const ASSETS: Record<string, { type: string; body: string }> = {
-  'kb.js': { type: 'text/javascript; charset=utf-8', body: read(join(__dirname, 'assets', 'kb.js')) },
-  'kb.css': { type: 'text/css; charset=utf-8', body: read(join(__dirname, 'assets', 'kb.css')) },
-};
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const today = () => new Date().toISOString().slice(0, 10);
 
 export function createEditorPages(deps: EditorPagesDeps): Router {
   const router = Router();
   const { publisher } = deps;
 
-  router.get('/assets/:name', (req, res) => {
-    const a = ASSETS[String(req.params.name)];
-    if (!a) return res.status(404).type('text/plain').send('not found');
-    res.type(a.type).set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(a.body);
-  });
+  router.get('/assets/:name', assetFiles(join(__dirname, 'assets'), ['kb.js', 'kb.css']));
 
   router.use(loadSession(deps.sessions));
   router.use((req: Request, res: Response, next: NextFunction) => {
@@ -62,11 +54,7 @@ export function createEditorPages(deps: EditorPagesDeps): Router {
   const page = (req: Request, res: Response, view: string, title: string, ctx: Record<string, unknown> = {}) => {
     const user = req.staff!.user;
     const full = { ...ctx, title, user, csrf: req.staff!.csrf, page: `kb-${view}`, isAdmin: user.role === 'admin', isEditor: true, script: '/staff/kb/assets/kb.js', style: '/staff/kb/assets/kb.css' };
-    res
-      .status(200)
-      .type('text/html; charset=utf-8')
-      .set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' })
-      .send(LAYOUT({ ...full, body: VIEWS[view]!(full) }));
+    sendPage(res, 200, LAYOUT({ ...full, body: VIEWS[view]!(full) }));
   };
 
   const groups = async () => {
