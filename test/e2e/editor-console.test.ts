@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { startEditorDesk } from '../editor/harness';
 import { ARTIFACTS, ask, botBubbles, browserSuite, signIn } from './harness';
 
-const QUESTION = '邻居家的狗咬死了我家的鸡，要他赔钱怎么要';
+// A legal matter no entry covers yet (liability for kept animals), which belongs in the neighbour-dispute entry.
+const QUESTION = '邻居家养的蜜蜂蛰了我家孩子，要他赔钱怎么要';
 const ENTRY = 'neighbor-dispute';
 
 describe('editor console in headless Chromium', function () {
@@ -31,7 +32,7 @@ describe('editor console in headless Chromium', function () {
 
   it('takes a question the bot could not answer to a published answer, checked first', async () => {
     const before = await citizenAsks('editor-0-citizen-before.png');
-    assert.match(before, /您想问的是/, 'not answered yet: the citizen is asked to choose');
+    assert.match(before, /您想问的是|不在我能回答的范围内/, 'not answered yet: the citizen is asked to choose, or told it is not something the bot answers');
 
     const d = suite.app;
     const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -77,7 +78,7 @@ describe('editor console in headless Chromium', function () {
     // What the citizen gets now is what the test pane shows for web chat: the answer, not a choice.
     const shown = (await d.editor.json(d.editor.post('/kb/try', { q: QUESTION }))).reply.web[0].text.split('\n')[0].replace(/\*\*/g, '').trim();
     const after = await citizenAsks('editor-6-citizen-after.png');
-    assert.doesNotMatch(after, /您想问的是/);
+    assert.doesNotMatch(after, /您想问的是|不在我能回答的范围内/);
     assert.ok(shown.length > 4 && after.includes(shown), `answered now (${shown}): ${after.slice(0, 200)}`);
     assert.ok(d.desk.rt.kb.entry(ENTRY)!.questions.includes(QUESTION));
     assert.deepEqual(problems, []);
