@@ -8,7 +8,8 @@
  * in 被人打了 but not in 打工; "撬*" also matches words that start with 撬 (撬开, 撬锁); "~煤气" matches
  * anywhere, even inside a longer word (煤气味). A pattern is a sequence of class ids, optional
  * classes ("aspect?"), a word that must NOT follow ("not:phone"), and bounded gaps: "gap≤N" skips up to N
- * words inside one clause, "span≤N" may also cross a comma or a space between clauses.
+ * words inside one clause, "span≤N" may also cross a comma or a space between clauses. A framing
+ * pattern with `scope: clause` counts only in a clause that also holds a danger sign.
  */
 import { z } from 'zod';
 import { normalizeKeepSpaces } from './text';
@@ -35,6 +36,12 @@ const patternSchema = z
     frame: z.enum(FRAMES).optional(),
     /** Framing weight: how sure this sign is (default 1). */
     weight: z.number().int().min(-5).max(5).default(1),
+    /**
+     * Where a framing sign counts: in the whole message (default), or only in a clause that also
+     * holds a danger sign ("clause": 现在 in "现在他还拿着刀" tells the time of the danger; in
+     * "去年被打伤了，现在想离婚" it only tells the time of the question).
+     */
+    scope: z.enum(['message', 'clause']).default('message'),
     seq: z.array(z.string().min(1)).min(1),
     note: z.string().optional(),
   })
@@ -47,6 +54,11 @@ export const emergencyFileSchema = z
     patterns: z.array(patternSchema).min(1),
     /** Phrases that contain a signal but mean something else ("救命钱", "想死你了"); removed first. */
     except: z.array(word).default([]),
+    /**
+     * Classes of small words (pronouns, 被/挨) that a dictionary word may have glued to a class word
+     * ("打我", "被打"): such a word is cut apart again before matching.
+     */
+    glue: z.array(classId).default([]),
     /** Input-method slips in danger words ("救名" → "救命"), repaired before segmenting. */
     typos: z.record(z.string().min(2), z.string().min(1)).default({}),
     verified_lines: z.record(z.string(), z.array(z.string())).default({}),
@@ -60,6 +72,7 @@ export const emergencyFileSchema = z
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `pattern id "${p.id}" appears twice` });
       ids.add(p.id);
       if (!!p.category === !!p.frame) ctx.addIssue({ code: 'custom', path: at, message: `pattern "${p.id}" needs exactly one of category or frame` });
+      if (p.category && p.scope !== 'message') ctx.addIssue({ code: 'custom', path: [...at, 'scope'], message: `pattern "${p.id}": scope belongs to a framing sign (frame), not to a danger` });
       if (p.category && !cats.has(p.category)) ctx.addIssue({ code: 'custom', path: [...at, 'category'], message: `unknown category "${p.category}" (categories: ${[...cats].join(', ')})` });
       let required = 0;
       p.seq.forEach((el, j) => {
@@ -77,6 +90,9 @@ export const emergencyFileSchema = z
         if (!m[1] && !m[3]) required++;
       });
       if (!required) ctx.addIssue({ code: 'custom', path: [...at, 'seq'], message: `pattern "${p.id}" needs at least one class that must be present` });
+    });
+    f.glue.forEach((g, j) => {
+      if (!f.classes[g]) ctx.addIssue({ code: 'custom', path: ['glue', j], message: `unknown class "${g}" in glue` });
     });
     for (const [id, words] of Object.entries(f.classes)) {
       words.forEach((w, j) => {
@@ -105,6 +121,8 @@ export interface CompiledPattern {
   strength: Strength;
   frame?: Frame;
   weight: number;
+  /** Counts only in a clause holding a danger sign. */
+  clauseOnly: boolean;
   elements: Element[];
 }
 
@@ -119,6 +137,9 @@ export interface EmergencyRules {
   calls: Map<string, string[]>;
   except: string[];
   typos: [from: string, to: string][];
+  /** Words of the glue classes, and every whole-word class word (see splitGlued in emergency.ts). */
+  glue: Set<string>;
+  wholeWords: Set<string>;
   /** Hotline ids to add per category, used only when the directory lists them. */
   verifiedLines: Record<string, string[]>;
 }
@@ -139,10 +160,17 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
   const index = new Map(classNames.map((n, i) => [n, i]));
   const byFirstChar = new Map<string, Member[]>();
   const anywhere: Member[] = [];
+  const glueClasses = new Set(file.glue);
+  const glue = new Set<string>();
+  const wholeWords = new Set<string>();
   classNames.forEach((name, cls) => {
     for (const raw of file.classes[name]!) {
       const m = normalizeMember(String(raw));
       if (!m.text) continue;
+      if (!m.freeStart && !m.freeEnd) {
+        wholeWords.add(m.text);
+        if (glueClasses.has(name)) glue.add(m.text);
+      }
       const member: Member = { text: m.text, cls, freeEnd: m.freeEnd };
       if (m.freeStart) anywhere.push(member);
       else {
@@ -163,7 +191,7 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
       if (!m || cls === undefined) throw new Error(`pattern ${p.id}: unknown element "${raw}"`);
       return m[1] ? { kind: 'not', cls } : { kind: 'class', cls, optional: !!m[3] };
     });
-    return { id: p.id, category: p.category, strength: p.strength, frame: p.frame, weight: p.weight, elements };
+    return { id: p.id, category: p.category, strength: p.strength, frame: p.frame, weight: p.weight, clauseOnly: p.scope === 'clause', elements };
   });
   return {
     classNames,
@@ -172,6 +200,8 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
     patterns,
     calls: new Map(file.categories.map((c) => [c.id, c.calls])),
     except: file.except.map((e) => normalizeKeepSpaces(String(e)).replace(/ /g, '')).filter(Boolean),
+    glue,
+    wholeWords,
     typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeMember(a).text, normalizeMember(b).text]).filter(([a]) => !!a),
     verifiedLines: file.verified_lines,
   };

@@ -58,9 +58,11 @@ interface Scan {
   startAt: Int32Array;
   /** Char offset → index of the word containing it. */
   wordOf: Int32Array;
+  /** Word index → clause number (clauses are separated by BREAK). */
+  clauseOf: Int32Array;
 }
 
-function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos'>): Scan {
+function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos' | 'glue' | 'wholeWords'>): Scan {
   let n = normalizeKeepSpaces(text.slice(0, MAX_SCAN));
   // Input-method slips in danger words are repaired ("救名" → "救命"); exception phrases ("救命钱",
   // "想死你了") are cut out before anything is matched.
@@ -78,22 +80,27 @@ function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos'>):
       if (prev && prev !== BREAK && !(LATIN_OR_DIGIT.test(prev) && next && LATIN_OR_DIGIT_START.test(next))) words.push(BREAK);
       continue;
     }
-    if (t.length >= 3 && HAN.test(t)) words.push(...splitLong(t));
-    else words.push(t);
+    if (!HAN.test(t) || t.length < 2) words.push(t);
+    else for (const part of t.length >= 3 ? splitLong(t) : [t]) words.push(...splitGlued(part, rules));
   }
   const str = words.join('');
   const starts: number[] = [];
   const startAt = new Int32Array(str.length + 1).fill(-1);
   const wordOf = new Int32Array(str.length);
+  const clauseOf = new Int32Array(words.length + 1);
   let off = 0;
+  let clause = 0;
   words.forEach((w, i) => {
+    if (w === BREAK) clause++;
+    clauseOf[i] = clause;
     starts.push(off);
     startAt[off] = i;
     wordOf.fill(i, off, off + w.length);
     off += w.length;
   });
   startAt[str.length] = words.length;
-  return { words, str, starts, startAt, wordOf };
+  clauseOf[words.length] = clause;
+  return { words, str, starts, startAt, wordOf, clauseOf };
 }
 
 /**
@@ -121,6 +128,23 @@ function splitLong(w: string): string[] {
   }
   out.push(w.slice(last));
   return out;
+}
+
+/**
+ * A word that the search dictionary glued together from a small word and a class word ("打我",
+ * "被打", "打他": the knowledge base may list them as search words) is cut apart again, so that
+ * patterns still see the verb and its object ("说要打我" is 打 + 我). Only a glue word (a pronoun,
+ * 被/挨 — the lexicon's `glue` classes) at either end is cut off, and only when what remains is a
+ * class word itself: 抽烟 or 被子 stay whole. Multi-word class words still match across the cut.
+ */
+function splitGlued(w: string, rules: Pick<EmergencyRules, 'glue' | 'wholeWords'>): string[] {
+  for (let k = 1; k < w.length; k++) {
+    const head = w.slice(0, k);
+    const tail = w.slice(k);
+    if (rules.glue.has(head) && rules.wholeWords.has(tail)) return [head, tail];
+    if (rules.glue.has(tail) && rules.wholeWords.has(head)) return [head, tail];
+  }
+  return [w];
 }
 
 /** Occurrences of each class: start word → end words (exclusive). */
@@ -188,18 +212,42 @@ interface Found {
 
 function findPatterns(scan: Scan, rules: EmergencyRules, occ: Occurrences): Found[] {
   const found: Found[] = [];
-  for (const p of rules.patterns) {
+  // Clauses holding a danger sign: where a clause-scoped framing sign (现在, 门口) counts.
+  const dangerClauses = new Set<number>();
+  const run = (p: CompiledPattern, accept: (s: number, end: number) => boolean, all: boolean) => {
     const first = p.elements[0]!;
     // Patterns start with a class; a pattern whose first class is absent costs one lookup.
     const startsAt = first.kind === 'class' && !first.optional ? occ[first.cls]?.keys() : scan.words.keys();
-    if (!startsAt) continue;
+    if (!startsAt) return;
+    let text: string | undefined;
+    let seen: number[] | undefined;
     for (const s of startsAt) {
+      // Once found, a danger pattern is looked for again only in the other clauses.
+      if (seen?.includes(scan.clauseOf[s]!)) continue;
       const end = matchFrom(p, 0, s, scan, occ);
-      if (end > s) {
-        found.push({ pattern: p, text: scan.words.slice(s, end).join('') });
-        break;
-      }
+      if (end <= s || !accept(s, end)) continue;
+      text ??= scan.words.slice(s, end).join('');
+      if (!all) break;
+      (seen ??= []).push(scan.clauseOf[s]!);
     }
+    if (text !== undefined) found.push({ pattern: p, text });
+  };
+  // Dangers first, every clause they occur in; then the framing.
+  for (const p of rules.patterns) {
+    if (!p.category) continue;
+    run(
+      p,
+      (s, end) => {
+        for (let c = scan.clauseOf[s]!; c <= scan.clauseOf[Math.max(s, end - 1)]!; c++) dangerClauses.add(c);
+        return true;
+      },
+      true,
+    );
+  }
+  if (!found.length) return found;
+  for (const p of rules.patterns) {
+    if (p.category) continue;
+    run(p, (s) => !p.clauseOnly || dangerClauses.has(scan.clauseOf[s]!), false);
   }
   return found;
 }
