@@ -10,6 +10,7 @@
  *     it('…', async () => { const page = await s.openChat(`${s.app.url}/`); await ask(page, '…'); });
  *   });
  */
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -53,6 +54,8 @@ export interface BrowserSuite<A> {
   watch(page: Page, who?: string): void;
   /** A new context and page on the chat page at `url`, its send box ready and connected. */
   openChat(url: string, opts?: ChatOptions): Promise<Page>;
+  /** Closes the page's context, then asserts that no watched page reported a problem. */
+  done(page: Page): Promise<void>;
 }
 
 /** Registers the suite's before/after hooks; call it in the describe body. */
@@ -102,6 +105,10 @@ export function browserSuite<A extends { close(): Promise<void> }>(start: () => 
       // Web Chat shows "正在连接…" for the first few hundred ms (debounced); a person waits for it too.
       await page.locator('.webchat__connectivityStatus').filter({ hasText: /连接|onnect/ }).waitFor({ state: 'hidden' });
       return page;
+    },
+    async done(page) {
+      await page.context().close();
+      assert.deepEqual(problems, []);
     },
   };
 }

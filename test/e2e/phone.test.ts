@@ -19,7 +19,6 @@ const button = (page: Page, name: string | RegExp) => page.getByRole('toolbar').
 describe('web chat on a phone (390×844)', function () {
   this.timeout(120_000);
   const suite = browserSuite(() => startChatServer());
-  const problems = suite.problems;
 
   async function open(opts: { large?: boolean; locale?: string } = {}): Promise<Page> {
     const page = await suite.openChat(`${suite.app.url}/`, {
@@ -107,8 +106,7 @@ describe('web chat on a phone (390×844)', function () {
       assert.equal(after.emergencyLines, 1);
       assert.ok(after.telVisible);
       assert.ok(after.chat >= 0.6 * after.viewport, `chat ${after.chat}px of ${after.viewport}px`);
-      await page.context().close();
-      assert.deepEqual(problems, []);
+      await suite.done(page);
     });
   }
 
@@ -119,8 +117,7 @@ describe('web chat on a phone (390×844)', function () {
     assert.equal(await first.locator('a[href="tel:110"]').count() > 0, true, 'a tel:110 link in the reply');
     assert.ok((await newestAnswer(page)).firstLineVisible || (await first.isVisible()));
     await page.screenshot({ path: `${ARTIFACTS}/phone-emergency.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('"展开全文 / 详细步骤" shows the whole entry, from its start', async () => {
@@ -137,8 +134,7 @@ describe('web chat on a phone (390×844)', function () {
     await button(page, ZH.feedback.helpful).waitFor(); // the other buttons stay
     assert.equal(await button(page, ZH.answer.more).count(), 0);
     await page.screenshot({ path: `${ARTIFACTS}/phone-full-answer.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('"拨打 12348 热线" opens the dialler; a prompt that says 回复序号 has numbered buttons', async () => {
@@ -158,8 +154,7 @@ describe('web chat on a phone (390×844)', function () {
     await page.waitForTimeout(500);
     assert.equal(await page.locator(BOT).count(), before, 'dialling sends nothing to the bot');
     await page.screenshot({ path: `${ARTIFACTS}/phone-offer-help.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('the screening verdict: "到哪里申请", 📍 and ☎ are lines of their own, not inside the last bullet', async () => {
@@ -177,8 +172,7 @@ describe('web chat on a phone (390×844)', function () {
     assert.deepEqual(insideItems, []);
     assert.match(await verdict.innerText(), /到哪里申请/);
     await verdict.screenshot({ path: `${ARTIFACTS}/phone-verdict.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('"English" switches the greeting, menu, buttons and notices, and a Latin font comes first', async () => {
@@ -198,8 +192,7 @@ describe('web chat on a phone (390×844)', function () {
     await ask(page, "my boss hasn't paid me for 3 months");
     assert.match(await page.locator(BOT).last().innerText(), /Legal basis/);
     await page.screenshot({ path: `${ARTIFACTS}/phone-english.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('typing "English" switches the page too, and "中文" back', async () => {
@@ -211,7 +204,6 @@ describe('web chat on a phone (390×844)', function () {
     await ask(page, '中文');
     await page.locator('h1', { hasText: '法律援助咨询助手' }).waitFor();
     await button(page, ZH.menu.wages).waitFor();
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 });

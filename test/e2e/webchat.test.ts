@@ -119,8 +119,7 @@ describe('web chat page in headless Chromium', function () {
     // The choice is remembered.
     await page.reload();
     await page.locator('h1', { hasText: 'Legal Aid Assistant' }).waitFor();
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('a first visit in English is greeted in English', async () => {
@@ -129,8 +128,7 @@ describe('web chat page in headless Chromium', function () {
     });
     await button(page, EN.menu.wages).waitFor();
     assert.doesNotMatch((await botBubbles(page).allInnerTexts()).join('\n'), /您好|请选择/);
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('a stored conversation whose token was refused (expired, server restarted) starts afresh and says so', async () => {
@@ -173,8 +171,7 @@ describe('web chat page in headless Chromium', function () {
     await page.reload();
     await text.waitFor();
     assert.equal(await size(), after);
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   it('looks right on a desktop screen', async () => {
@@ -185,8 +182,7 @@ describe('web chat page in headless Chromium', function () {
     assert.ok(box && box.width <= 860 && box.x > 0, 'the chat column is centred, not stretched');
     await settled(page);
     await page.screenshot({ path: `${ARTIFACTS}/webchat-desktop.png` });
-    await page.context().close();
-    assert.deepEqual(problems, []);
+    await suite.done(page);
   });
 
   describe('Chinese input method', () => {
@@ -243,8 +239,7 @@ describe('web chat page in headless Chromium', function () {
       assert.deepEqual(await sentByUser(conversationId), ['老板拖欠工资'], 'the Safari confirming Enter sent nothing');
       await input(page).press('Enter');
       await expectSent(conversationId, ['老板拖欠工资', '劳动合同']);
-      await page.context().close();
-      assert.deepEqual(problems, []);
+      await suite.done(page);
     });
 
     it('control: without the page guard, Web Chat alone sends the half-typed text (so the test above can fail)', async () => {
