@@ -4,6 +4,8 @@
  * how to enable it; under CI=true a missing browser fails the run, so CI can never pass without
  * having run them (.ci/run installs chromium and a Chinese font).
  *
+ * Browser suites get this through harness.ts (browserSuite calls requireChromium in its `before`);
+ * a bench or a suite of its own can call it directly:
  *   describe('…', function () { before(function () { requireChromium(this); }); … })
  */
 import { existsSync } from 'node:fs';
