@@ -3,7 +3,8 @@
  * the engine's accessors), runs the engine, and saves ConversationState and UserState — only
  * when the turn succeeded; a failed turn goes to onTurnError, which clears the dialog state.
  * Turns of one conversation run one after another (a citizen who sends two messages quickly, or
- * a channel retry, must not interleave two turns over the same state).
+ * a channel retry, must not interleave two turns over the same state), through the one
+ * per-conversation queue (keyed-queue.ts, keyed by channel and conversation id).
  *
  *   createBot(deps) → { bot, onTurnError }
  *     bot          ActivityHandler; give bot.run.bind(bot) (or (ctx) => bot.run(ctx)) to adapters
