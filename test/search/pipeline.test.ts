@@ -9,7 +9,7 @@ describe('search pipeline', () => {
       ['法律援助', '法援'],
       ['工资', 'salary', 'wages'],
     ],
-    concepts: [{ id: 'mediate', note: '', words: ['调解', 'mediation'] }],
+    concepts: [{ id: 'mediate', words: ['调解', 'mediation'] }],
     stopwords: ['怎么办', '我', '的', '吗', 'how', 'the'],
   });
 
