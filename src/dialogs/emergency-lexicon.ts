@@ -9,7 +9,7 @@
  * anywhere, even inside a longer word (煤气味). A pattern is a sequence of class ids, optional
  * classes ("aspect?"), a word that must NOT follow ("not:phone"), and bounded gaps: "gap≤N" skips up to N
  * words inside one clause, "span≤N" may also cross a comma or a space between clauses. A framing
- * pattern with `scope: clause` counts only in a clause that also holds a danger sign.
+ * pattern with `scope: clause` counts only in a clause that holds a danger sign or comes just before one.
  */
 import { z } from 'zod';
 import { normalizeKeepSpaces } from './text';
@@ -37,9 +37,9 @@ const patternSchema = z
     /** Framing weight: how sure this sign is (default 1). */
     weight: z.number().int().min(-5).max(5).default(1),
     /**
-     * Where a framing sign counts: in the whole message (default), or only in a clause that also
-     * holds a danger sign ("clause": 现在 in "现在他还拿着刀" tells the time of the danger; in
-     * "去年被打伤了，现在想离婚" it only tells the time of the question).
+     * Where a framing sign counts: in the whole message (default), or only in a clause that holds
+     * a danger sign or is followed by one ("clause": 现在 in "现在他还拿着刀" or "现在又喝醉了 在砸门"
+     * tells the time of the danger; in "去年被打伤了，现在想离婚" only the time of the question).
      */
     scope: z.enum(['message', 'clause']).default('message'),
     seq: z.array(z.string().min(1)).min(1),

@@ -247,7 +247,9 @@ function findPatterns(scan: Scan, rules: EmergencyRules, occ: Occurrences): Foun
   if (!found.length) return found;
   for (const p of rules.patterns) {
     if (p.category) continue;
-    run(p, (s) => !p.clauseOnly || dangerClauses.has(scan.clauseOf[s]!), false);
+    // A clause-scoped sign tells the time of its own clause and of the next one: "现在又喝醉了 在砸门"
+    // (danger follows), but not "去年被打伤了，现在想离婚" (the danger came before).
+    run(p, (s) => !p.clauseOnly || dangerClauses.has(scan.clauseOf[s]!) || dangerClauses.has(scan.clauseOf[s]! + 1), false);
   }
   return found;
 }

@@ -13,12 +13,19 @@ import { analyzerFor } from '../../src/search/engine';
 import { FIXTURES, knowledge } from '../helpers';
 import { emergencyRules } from './lexicon';
 
-const BLIND = ['danger-a.yaml', 'danger-b.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
+const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
 const describeReport = (name: string, set: EmergencySet) => formatEmergencyReport(name, evaluateEmergency(emergencyRules(), set));
 const misses = (set: EmergencySet, kind: string) =>
   evaluateEmergency(emergencyRules(), set)
     .misses.filter((m) => m.kind === kind)
     .map((m) => `${m.category ?? ''} ${m.q} ${m.matched.join(' ')}`);
+
+/**
+ * Past-harm questions that get the one-line 110 caution before their answer (allowed, but noise on a
+ * plain past legal question): ceilings just above the tune halves' counts of 2026-12-01
+ * (danger-a 10/55, danger-b 2/55, danger-d 18/70; danger-d was 31/70 before the clause-scoped framing).
+ */
+const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20 };
 
 describe('emergency detection on evaluation sets (tune halves)', () => {
   // Segment as production does: with the search dictionary of the shipped knowledge base.
@@ -37,6 +44,10 @@ describe('emergency detection on evaluation sets (tune halves)', () => {
       assert.ok(r.pastHarm > 0);
       assert.ok(r.pastHarmAlarmed <= Math.floor(r.pastHarm * 0.02), `${misses(tune, 'alarmed').join('\n')}\n${describeReport(name, tune)}`);
     });
+    it(`${name}: past-harm questions told as past rarely get even the caution line`, () => {
+      const r = evaluateEmergency(emergencyRules(), tune);
+      assert.ok(r.pastHarmCautioned <= (MAX_CAUTIONED[name] ?? r.pastHarm), `${misses(tune, 'cautioned').join('\n')}\n${describeReport(name, tune)}`);
+    });
   }
 
   it('our own regression set: every emergency caught, no past-harm question alarmed', () => {
@@ -54,6 +65,14 @@ describe('emergency detection on evaluation sets (tune halves)', () => {
     }
     assert.ok(set.in_scope.length >= 90);
     assert.deepEqual(misses(set, 'alarmed'), []);
+  });
+
+  it('stories-c (tune): at most the one story that tells danger happening now gets the alarm', () => {
+    // One of its in-scope stories is an emergency in all but its label (he is still smashing things,
+    // she and the child are locked in the bedroom): the alarm is right there, and only there.
+    const p = join(FIXTURES, 'blind', 'stories-c.yaml');
+    const set: EmergencySet = { emergency: [], past_harm: [], in_scope: (parse(readFileSync(p, 'utf8')) as { tune: { in_scope: { q: string }[] } }).tune.in_scope };
+    assert.ok(misses(set, 'alarmed').length <= 1, misses(set, 'alarmed').join('\n'));
   });
 
   it('the dev set emergencies are caught', () => {

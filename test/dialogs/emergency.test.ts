@@ -138,6 +138,17 @@ const PAIRS: [now: string, before: string][] = [
   ['有人落水了 快来人', '孩子去年在河里溺水，学校有责任吗'],
 ];
 
+/**
+ * 现在/还在/又 tell the time of their own clause and the next one, not of the whole message: the
+ * first of each pair gets 110 in the first reply (emergency, or the caution line where past words are
+ * there too), the second, past harm with the time of the question, gets its answer only.
+ */
+const CLAUSE_PAIRS: [now: string, before: string][] = [
+  ['他以前就打过我 现在又喝醉了 在砸门', '以前被老公打过好几次 现在分居了 离婚时能多分财产吗'],
+  ['孩子昨晚没回家 手机关机 同学也不知道她去哪了', '我女儿十年前走失了，现在户口还在家里，去哪注销'],
+  ['去年被他打伤过，现在他拿着刀在楼下', '去年被人打伤了，对方赔了钱，现在住在我妈家'],
+];
+
 /** Danger words with an unclear time and a legal question: the caution line, then the answer. */
 const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了'];
 
@@ -170,6 +181,12 @@ describe('emergency detection', () => {
       assert.equal(detect(before), undefined, JSON.stringify(detect(before)));
     });
   }
+  for (const [now, before] of CLAUSE_PAIRS) {
+    it(`110 first for "${now}"; "${before}" is a question`, () => {
+      assert.ok(detect(now), `not detected: ${now}`);
+      assert.equal(detect(before), undefined, JSON.stringify(detect(before)));
+    });
+  }
   for (const text of CAUTIONS) {
     it(`unclear time: "${text}" gets the caution (110 line, then its answer)`, () => {
       assert.equal(detect(text)?.level, 'caution', JSON.stringify(detect(text)));
@@ -180,6 +197,22 @@ describe('emergency detection', () => {
     assert.equal(detect('我在外面打工，老板不给钱'), undefined);
     assert.equal(detect('他一直不接我打电话'), undefined);
     assert.equal(detect('他打我电话一直不停'), undefined);
+  });
+
+  it('a word glued from a pronoun or 被/挨 and a class word is read as its parts; 抽烟 and 被子 stay whole', () => {
+    assert.deepEqual(emergencyWords('我挨打了', rules).slice(0, 3), ['我', '挨', '打']);
+    assert.equal(detect('他说要打我')?.level, 'emergency');
+    assert.equal(detect('他正在抽烟'), undefined);
+    assert.equal(detect('帮我晒被子'), undefined);
+  });
+
+  it('a framing sign with scope: clause counts only in or just before a clause with a danger sign', () => {
+    const base = emergencyFileSchema.parse(parse(readFileSync(resolve(__dirname, '../../dialogs/lexicon/emergency.yaml'), 'utf8')));
+    const flat = compileEmergencyRules({ ...base, patterns: base.patterns.map((p) => ({ ...p, scope: 'message' as const })) });
+    const q = '去年被人打伤了，对方赔了钱，现在住在我妈家';
+    assert.equal(detect(q), undefined, JSON.stringify(detect(q)));
+    assert.equal(detectEmergency(q, flat)?.level, 'caution', 'the same 现在 counted in the whole message');
+    assert.ok(detect('去年被他打伤过，现在他拿着刀在楼下')?.frames.present);
   });
 
   it('names the categories and matched patterns (for logs)', () => {
@@ -225,6 +258,14 @@ describe('emergency detection', () => {
       assert.match(found, /patterns\.0\.seq\.1: "gap<6x" is neither/);
       assert.match(found, /patterns\.1\.category: unknown category "earthquake"/);
       assert.match(found, /patterns\.2: pattern "[a-z-]+" needs exactly one of category or frame/);
+    });
+    it('scope on a danger pattern and an unknown glue class are errors', () => {
+      const d = data();
+      d.patterns[0].scope = 'clause';
+      d.glue = ['pronouns'];
+      const found = issues(d).join('\n');
+      assert.match(found, /patterns\.0\.scope: pattern "[a-z-]+": scope belongs to a framing sign/);
+      assert.match(found, /glue\.0: unknown class "pronouns"/);
     });
   });
 });
