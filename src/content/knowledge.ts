@@ -3,12 +3,17 @@
  * per-district directory. Dialogs and channels use this; nothing here touches files or search.
  */
 import type { KnowledgeContent } from './loader';
+import { normalise } from './normalise';
 import type { District, Hotline, KnowledgeEntry, Locale, Office, OfficeKind, Topic } from './schema';
+
+const WORDS = { form: 'words' } as const;
 
 export class KnowledgeBase {
   private readonly byKey = new Map<string, KnowledgeEntry>();
   private readonly topicsById = new Map<string, Topic>();
   private readonly hotlinesById = new Map<string, Hotline>();
+  /** Each district's names (name, English name, aliases) in the normaliser's words form. */
+  private districtNames: { d: District; names: { name: string; length: number }[] }[] = [];
 
   constructor(private current: KnowledgeContent) {
     this.index();
@@ -31,6 +36,10 @@ export class KnowledgeBase {
     for (const e of this.current.entries) this.byKey.set(`${e.locale}:${e.id}`, e);
     for (const t of this.current.topics) this.topicsById.set(t.id, t);
     for (const h of this.current.hotlines) this.hotlinesById.set(h.id, h);
+    this.districtNames = this.current.districts.map((d) => ({
+      d,
+      names: [d.name, d.name_en, ...d.aliases].filter(Boolean).map((n) => ({ name: normalise(n, WORDS), length: n.length })),
+    }));
   }
 
   get entries(): readonly KnowledgeEntry[] {
@@ -66,13 +75,16 @@ export class KnowledgeBase {
     return this.hotlinesById.get(id);
   }
 
-  /** Finds a district named anywhere in the text ("我在铜山", "Pizhou"); longest name wins. */
+  /**
+   * Finds a district named anywhere in the text ("我在铜山", "Pizhou", "住在銅山區"); longest name
+   * wins. Text and names are compared in the one normaliser's words form.
+   */
   findDistrict(text: string): District | undefined {
-    const t = text.toLowerCase();
+    const t = normalise(text, WORDS);
     let best: { d: District; len: number } | undefined;
-    for (const d of this.current.districts) {
-      for (const name of [d.name, d.name_en, ...d.aliases]) {
-        if (name && t.includes(name.toLowerCase()) && (!best || name.length > best.len)) best = { d, len: name.length };
+    for (const { d, names } of this.districtNames) {
+      for (const { name, length } of names) {
+        if (name && t.includes(name) && (!best || length > best.len)) best = { d, len: length };
       }
     }
     return best?.d;

@@ -4,11 +4,11 @@
  *   sanitizeInput   what the engine works with (bounded, printable, trimmed)
  *   forSearch       the shorter prefix handed to search (cost grows with query length)
  *   normalizeForMatch, normalizeKeepSpaces  the forms the matchers compare, named uses of the
- *                   project's one normaliser (src/search/normalise.ts)
+ *                   project's one normaliser (src/content/normalise.ts)
  *   chatSafe        a user-supplied value made safe to echo inside a bot message (no Markdown
  *                   links, HTML or line breaks that could make it look like the bot's own text)
  */
-import { type CompactOptions, normalise } from '../search/normalise';
+import { type CompactOptions, normalise } from '../content/normalise';
 
 /** Longest message the engine keeps (state, matching); longer input is cut, not rejected. */
 export const MAX_INPUT_CHARS = 2000;
@@ -59,7 +59,7 @@ export function forSearch(text: string): string {
 /**
  * The form choice/command/context/district matchers compare: the one normaliser's compact form
  * (NFKC, lower case, traditional → simplified, no spaces, punctuation or emoji; see
- * src/search/normalise.ts for the options).
+ * src/content/normalise.ts for the options).
  */
 export function normalizeForMatch(text: string, opts: CompactOptions = {}): string {
   return normalise(text, opts);

@@ -17,7 +17,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDict } from '@node-rs/jieba/dict';
 import lunr from 'lunr';
-import { normalise } from './normalise';
+import { normalise } from '../content/normalise';
 
 export const BIGRAM_MARK = '\u00b2';
 export const CONCEPT_MARK = '\u00a7';

@@ -17,6 +17,13 @@ describe('KnowledgeBase lookups', () => {
     assert.equal(kb.findDistrict('老板欠我工资'), undefined);
   });
 
+  it('finds a district written in traditional characters, full width or with other punctuation', () => {
+    assert.equal(kb.findDistrict('我住在銅山區張集鎮')?.code, '320312');
+    assert.equal(kb.findDistrict('我在邳州')?.name, '邳州市');
+    assert.equal(kb.findDistrict('I live in ＰＩＺＨＯＵ')?.name, '邳州市');
+    assert.equal(kb.findDistrict('near Tongshan-District')?.code, '320312');
+  });
+
   it('sees re-read content at once after replace (an editor saved a file)', () => {
     const c = knowledge();
     const changed = { ...c, entries: c.entries.map((e) => (e.id === 'notary' && e.locale === 'zh-CN' ? { ...e, title: '公证（已更新）' } : e)) };

@@ -23,7 +23,7 @@ describe('input hygiene', () => {
     assert.equal(sanitizeInput(undefined).text, '');
     assert.equal(sanitizeInput(42 as unknown).text, '');
   });
-  it('normalizeForMatch and normalizeKeepSpaces are the one normaliser\u2019s compact and words forms (test/search/normalise.test.ts)', () => {
+  it('normalizeForMatch and normalizeKeepSpaces are the one normaliser\u2019s compact and words forms (test/content/normalise.test.ts)', () => {
     assert.equal(normalizeForMatch('第２个！😀 OK 謝謝'), '第2个ok谢谢');
     assert.equal(normalizeForMatch('好的👌！', { keepEmoji: true }), '好的👌');
     assert.equal(normalizeForMatch('謝謝謝謝', { collapseRepeats: true }), '谢');

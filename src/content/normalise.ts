@@ -1,8 +1,9 @@
 /**
  * The project's one text normaliser. Search's analyser, the dialog matchers (choices, commands,
- * context words, districts, flow triggers), the emergency detector and the case lexicon all call it,
- * so a message and the words it is compared with are always made the same way. It lives in search,
- * the lowest layer that needs it (dialogs import search, never the other way). Every form starts with
+ * context words, districts, flow triggers), the emergency detector, the case lexicon and the
+ * directory's district lookup all call it, so a message and the words it is compared with are always
+ * made the same way. It lives in content, the lowest layer that needs it (findDistrict). Every form
+ * starts with
  *   NFKC        full-width digits, letters and punctuation become ASCII (２ → 2, ＯＫ → OK, ！ → !)
  *   lower case
  *   simplified  traditional → simplified Chinese (OpenCC, one converter per process): 謝謝 → 谢谢,

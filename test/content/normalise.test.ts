@@ -1,6 +1,6 @@
-/** The project's one text normaliser (src/search/normalise.ts) in each of its three forms. */
+/** The project's one text normaliser (src/content/normalise.ts) in each of its three forms. */
 import assert from 'node:assert/strict';
-import { normalise } from '../../src/search/normalise';
+import { normalise } from '../../src/content/normalise';
 
 describe('the text normaliser', () => {
   describe('what every form does first', () => {
