@@ -8,6 +8,11 @@
  * Transactions: `tx(fn)` runs fn on one connection inside BEGIN … COMMIT (ROLLBACK on throw). On
  * SQLite there is one connection, so transactions are queued one after another (an async mutex):
  * without it two awaiting callers would interleave statements inside one BEGIN.
+ *
+ * Prepared statements are cached by SQL text, at most `statementCacheSize` of them (least recently
+ * used dropped; better-sqlite3 finalises a statement when it is collected). Unbounded, every
+ * distinct text stayed prepared for the life of the process — ~7 KB of native memory each, seen by
+ * neither heapUsed nor external: 10,000 `LIMIT n` variants of one query were +70 MB RSS.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -55,7 +60,10 @@ export class SqliteDb implements SqlDb {
   private readonly txQueue = new Mutex();
   private inTx = false;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly statementCacheSize = 200,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -65,11 +73,19 @@ export class SqliteDb implements SqlDb {
 
   private prepare(sql: string): Database.Statement {
     let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
+    if (s) this.statements.delete(sql);
+    else s = this.db.prepare(sql);
+    this.statements.set(sql, s);
+    if (this.statements.size > this.statementCacheSize) {
+      const oldest = this.statements.keys().next();
+      if (!oldest.done) this.statements.delete(oldest.value);
     }
     return s;
+  }
+
+  /** How many prepared statements are cached now (tests). */
+  get cachedStatements(): number {
+    return this.statements.size;
   }
 
   /** Plain statements wait while a transaction is open, so they never land inside it. */

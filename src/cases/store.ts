@@ -196,7 +196,8 @@ export class SqlCaseStore implements CaseStore {
     if (f.assignee) where.push('assignee = ?'), params.push(f.assignee);
     if (f.closedSince) where.push('closed_at >= ?'), params.push(f.closedSince);
     const limit = Math.max(1, Math.min(f.limit ?? 500, 10_000));
-    const rows = await this.db.all<CaseRow>(`SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${QUEUE_ORDER} LIMIT ${limit}`, params);
+    // LIMIT is a parameter: a text per limit would be one more prepared statement each (see db.ts).
+    const rows = await this.db.all<CaseRow>(`SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${QUEUE_ORDER} LIMIT ?`, [...params, limit]);
     return rows.map(toCase);
   }
 
@@ -284,8 +285,8 @@ export class SqlCaseStore implements CaseStore {
 
   async auditLog(caseId?: CaseId, limit = 200): Promise<AuditEntry[]> {
     const rows = await this.db.all<{ at: string; actor: string; action: string; case_id: string | null; detail: string | null }>(
-      `SELECT at, actor, action, case_id, detail FROM audit_log ${caseId ? 'WHERE case_id = ?' : ''} ORDER BY id DESC LIMIT ${Math.max(1, Math.min(limit, 10_000))}`,
-      caseId ? [caseId] : [],
+      `SELECT at, actor, action, case_id, detail FROM audit_log ${caseId ? 'WHERE case_id = ?' : ''} ORDER BY id DESC LIMIT ?`,
+      [...(caseId ? [caseId] : []), Math.max(1, Math.min(limit, 10_000))],
     );
     return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, ...(r.case_id ? { caseId: r.case_id as CaseId } : {}), ...(r.detail ? { detail: r.detail } : {}) }));
   }
