@@ -27,7 +27,7 @@ const rules = compileEmergencyRules(emergencyFileSchema.parse(raw));
 const compileMs = performance.now() - c0;
 
 const sets: [string, EmergencySet][] = [];
-for (const f of ['danger-a', 'danger-b', 'danger-c']) {
+for (const f of ['danger-a', 'danger-b', 'danger-c', 'danger-d']) {
   try {
     const s = readEmergencySet(join(FIX, 'blind', `${f}.yaml`));
     if (s.tune.emergency.length + s.tune.past_harm.length) sets.push([`${f} tune`, s.tune]);
@@ -39,7 +39,7 @@ for (const f of ['danger-a', 'danger-b', 'danger-c']) {
 const flat = (f: string) => parse(readFileSync(join(FIX, f), 'utf8')) as { in_scope: { q: string }[]; emergency?: string[] };
 const devExtra: EmergencySet = { emergency: (flat('dev.yaml').emergency ?? []).map((q) => ({ q, category: 'dev' })), past_harm: [], in_scope: [...flat('dev.yaml').in_scope, ...flat('extra.yaml').in_scope] };
 sets.push(['dev + extra', devExtra]);
-for (const f of ['stories-a', 'stories-b']) {
+for (const f of ['stories-a', 'stories-b', 'stories-c']) {
   try {
     const stories = parse(readFileSync(join(FIX, `blind/${f}.yaml`), 'utf8')) as Record<'tune' | 'holdout', { in_scope: { q: string }[] }>;
     sets.push([`${f} tune`, { emergency: [], past_harm: [], in_scope: stories.tune.in_scope }]);

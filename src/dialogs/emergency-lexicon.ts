@@ -139,6 +139,8 @@ export interface EmergencyRules {
   typos: [from: string, to: string][];
   /** Words of the glue classes, and every whole-word class word (see splitGlued in emergency.ts). */
   glue: Set<string>;
+  /** First and last characters of the glue words (a quick test before any cutting). */
+  glueEdges: Set<string>;
   wholeWords: Set<string>;
   /** Hotline ids to add per category, used only when the directory lists them. */
   verifiedLines: Record<string, string[]>;
@@ -201,6 +203,7 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
     calls: new Map(file.categories.map((c) => [c.id, c.calls])),
     except: file.except.map((e) => normalizeKeepSpaces(String(e)).replace(/ /g, '')).filter(Boolean),
     glue,
+    glueEdges: new Set([...glue].flatMap((g) => [g[0]!, g[g.length - 1]!])),
     wholeWords,
     typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeMember(a).text, normalizeMember(b).text]).filter(([a]) => !!a),
     verifiedLines: file.verified_lines,

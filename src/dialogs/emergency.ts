@@ -62,7 +62,7 @@ interface Scan {
   clauseOf: Int32Array;
 }
 
-function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos' | 'glue' | 'wholeWords'>): Scan {
+function segment(text: string, rules: Pick<EmergencyRules, 'except' | 'typos' | 'glue' | 'glueEdges' | 'wholeWords'>): Scan {
   let n = normalizeKeepSpaces(text.slice(0, MAX_SCAN));
   // Input-method slips in danger words are repaired ("救名" → "救命"); exception phrases ("救命钱",
   // "想死你了") are cut out before anything is matched.
@@ -137,7 +137,9 @@ function splitLong(w: string): string[] {
  * 被/挨 — the lexicon's `glue` classes) at either end is cut off, and only when what remains is a
  * class word itself: 抽烟 or 被子 stay whole. Multi-word class words still match across the cut.
  */
-function splitGlued(w: string, rules: Pick<EmergencyRules, 'glue' | 'wholeWords'>): string[] {
+function splitGlued(w: string, rules: Pick<EmergencyRules, 'glue' | 'glueEdges' | 'wholeWords'>): string[] {
+  // Most words neither start nor end with a glue character: one lookup each, no slicing.
+  if (!rules.glueEdges.has(w[0]!) && !rules.glueEdges.has(w[w.length - 1]!)) return [w];
   for (let k = 1; k < w.length; k++) {
     const head = w.slice(0, k);
     const tail = w.slice(k);
@@ -232,7 +234,8 @@ function findPatterns(scan: Scan, rules: EmergencyRules, occ: Occurrences): Foun
     }
     if (text !== undefined) found.push({ pattern: p, text });
   };
-  // Dangers first, every clause they occur in; then the framing.
+  // Dangers first, every clause they occur in (one clause: the first match is enough); then the framing.
+  const manyClauses = scan.clauseOf[scan.words.length]! > 0;
   for (const p of rules.patterns) {
     if (!p.category) continue;
     run(
@@ -241,7 +244,7 @@ function findPatterns(scan: Scan, rules: EmergencyRules, occ: Occurrences): Foun
         for (let c = scan.clauseOf[s]!; c <= scan.clauseOf[Math.max(s, end - 1)]!; c++) dangerClauses.add(c);
         return true;
       },
-      true,
+      manyClauses,
     );
   }
   if (!found.length) return found;
