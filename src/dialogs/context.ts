@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import type { SearchHit, SearchResult } from '../search/types';
+import { type AspectLexicon, aspectsSchema, buildAspectLexicon } from './aspects';
 import { normalizeForMatch } from './text';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
@@ -39,6 +40,8 @@ export const contextFileSchema = z
     lead_residue_max: z.number().int().min(0).max(10),
     /** A message holding one of these (or "?") asks something ("他不肯赔呢", "找谁反映"). */
     question_words: words.min(1),
+    /** What a follow-up asks about (fees, time, place …) and how an entry shows it answers it (aspects.ts). */
+    aspects: aspectsSchema.default({}),
   })
   .strict();
 export type ContextFile = z.infer<typeof contextFileSchema>;
@@ -48,9 +51,13 @@ export interface ContextLexicon {
   leads: string[];
   words: Set<string>;
   longestWord: number;
+  /** `words` and every aspect's `asks` words: what a message asks, as opposed to what it is about. */
+  askWords: Set<string>;
+  longestAskWord: number;
   residueMax: number;
   leadResidueMax: number;
   questionWords: string[];
+  aspects: AspectLexicon;
 }
 
 const byLengthDesc = (a: string, b: string) => b.length - a.length;
@@ -58,28 +65,60 @@ const byLengthDesc = (a: string, b: string) => b.length - a.length;
 export function buildContextLexicon(file: ContextFile): ContextLexicon {
   const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
   const ws = new Set(norm(file.words));
+  const aspects = buildAspectLexicon(file.aspects);
+  const asks = new Set([...ws, ...aspects.asks.map((a) => a.word)]);
   return {
     maxChars: file.max_chars,
     leads: norm(file.leads).sort(byLengthDesc),
     words: ws,
     longestWord: Math.max(1, ...[...ws].map((w) => Array.from(w).length)),
+    askWords: asks,
+    longestAskWord: Math.max(1, ...[...asks].map((w) => Array.from(w).length)),
     residueMax: file.residue_max,
     leadResidueMax: file.lead_residue_max,
     questionWords: norm(file.question_words),
+    aspects,
   };
 }
 
 /** The characters of `text` (normalised) that no word of the lexicon covers, longest words first. */
-export function uncovered(text: string, lex: ContextLexicon): string {
+export function uncovered(text: string, lex: ContextLexicon, words = lex.words, longest = lex.longestWord): string {
   const chars = Array.from(text);
   let out = '';
   for (let i = 0; i < chars.length; ) {
-    let len = Math.min(lex.longestWord, chars.length - i);
-    for (; len > 0; len--) if (lex.words.has(chars.slice(i, i + len).join(''))) break;
+    let len = Math.min(longest, chars.length - i);
+    for (; len > 0; len--) if (words.has(chars.slice(i, i + len).join(''))) break;
     if (len > 0) i += len;
     else out += chars[i++];
   }
   return out;
+}
+
+/**
+ * The search terms of a message that say what it is about rather than what it asks ("医院把人治坏了
+ * 找谁" → 医院 …; "要多长时间", "在哪办" → none): not a concept class (§…), not made of follow-up
+ * or aspect words, and either holding a character of the message that no such word covers or
+ * standing for words of the message search replaced (a synonym: 撞车 → 交通事故).
+ */
+export function ownTerms(text: string, terms: readonly string[], lex: ContextLexicon): string[] {
+  const n = normalizeForMatch(text);
+  const rest = new Set(Array.from(uncovered(n, lex, lex.askWords, lex.longestAskWord)));
+  const inText = new Set(Array.from(n));
+  return terms.filter((t) => {
+    const cs = Array.from(normalizeForMatch(t));
+    if (t.startsWith('§') || !uncovered(cs.join(''), lex, lex.askWords, lex.longestAskWord)) return false;
+    return cs.some((c) => rest.has(c)) || !cs.some((c) => inText.has(c));
+  });
+}
+
+/** Where an entry says what it is about (the body mentions much in passing). */
+const ABOUT_FIELDS = ['questions', 'title', 'keywords'];
+
+/** Share of `own` terms that some hit matched in its questions, title or keywords (1 when there are none). */
+export function ownTermsMatched(own: readonly string[], hits: readonly SearchHit[]): number {
+  if (!own.length) return 1;
+  const matched = new Set(hits.flatMap((h) => ABOUT_FIELDS.flatMap((f) => h.explain.terms[f] ?? [])));
+  return own.filter((t) => matched.has(t)).length / own.length;
 }
 
 export type FollowupCue = 'bare' | 'strong' | 'weak' | 'none';
@@ -113,8 +152,10 @@ export function chooseReading(cue: FollowupCue, alone: SearchResult, within: Sea
   const strongish = cue === 'bare' || cue === 'strong';
   const close = within.results.some((h) => h.resembles);
   if ((within.confident && within.results.length) || close) return strongish || !alone.confident ? 'within' : 'alone';
-  // Made of follow-up words only: a hit elsewhere matched nothing but those words.
-  return cue === 'bare' ? 'narrow' : 'alone';
+  // Made of follow-up words only: a hit elsewhere matched nothing but those words. With a word or
+  // two of its own that search cannot place at all ("他要是不赔咋办"), it is still about the topic.
+  const nothingAlone = !alone.confident && !alone.results.some((h) => h.resembles);
+  return cue === 'bare' || (cue === 'strong' && nothingAlone) ? 'narrow' : 'alone';
 }
 
 /**

@@ -199,6 +199,7 @@ export class DialogEngine {
       case 'greeting':
         delete scope.talk.entry;
         delete scope.talk.topic;
+        delete scope.talk.offered;
         await dc.cancelAllDialogs();
         await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
         return;

@@ -44,12 +44,15 @@ export interface FlowState {
 
 /**
  * What the conversation is about, kept across turns and flows (ConversationState, not a flow's
- * slots, which a new question replaces): the entry last answered and its topic. Short follow-ups
- * ("那要带什么材料") are read against it (context.ts); reset and greeting clear it.
+ * slots, which a new question replaces): the entry last answered and its topic, or — after a
+ * "您想问的是" choice — the entries offered and their topic. Short follow-ups ("那要带什么材料")
+ * are read against it (context.ts, aspects.ts); reset and greeting clear it.
  */
 export interface TalkContext {
   entry?: string;
   topic?: string;
+  /** The entries of the last "您想问的是" choice: a follow-up typed instead of a pick is read among them. */
+  offered?: string[];
 }
 
 export interface Profile {

@@ -1,6 +1,7 @@
 /**
- * The conversation-level evaluation on the blind talk set's TUNE half (the held-out half is only
- * counted, in `npm run kb -- eval`): the real bot over the real knowledge, search and dialogs.
+ * The conversation-level evaluation on the blind talk sets' TUNE halves (talk.yaml, talk-b.yaml;
+ * the held-out halves are only counted, in `npm run kb -- eval`): the real bot over the real
+ * knowledge, search and dialogs.
  * Floors, not targets: they keep what the dialog engine does for courtesies, small talk, typed
  * feedback and follow-ups from silently getting worse.
  */
@@ -12,34 +13,50 @@ import { realFlows, realKb } from './harness';
 
 const share = (s: { passed: number; total: number }) => s.passed / s.total;
 
-describe('conversation-level evaluation (blind talk set, tune half)', function () {
-  this.timeout(120_000);
-  let report: TalkReport;
-  let shown: string;
-  before(async () => {
-    const file = readTalkFile(join(FIXTURES, 'blind/talk.yaml'));
-    report = await evaluateTalk(file.tune, { kb: realKb(), search: searchEngine(), flows: realFlows() });
-    shown = formatTalkReport(report, { failures: true });
-  });
+/** Floors per talk set (tune half), just under what was reached when they were last raised. */
+const FLOORS = {
+  'talk.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0.5, feedback: 0.9, answered: 0.85, stayed: 0.9, wrongTopic: 0.1 },
+  // Set B's follow-ups are mostly after stories: a first answer in the wrong topic takes the
+  // follow-up with it, hence the looser wrong-topic bound.
+  'talk-b.yaml': { acknowledgement: 0.9, chitchat: 0.9, outOfScope: 0, feedback: 0.8, answered: 0.7, stayed: 0.7, wrongTopic: 0.15 },
+} as const;
 
-  it('acknowledgements and thanks never get a knowledge entry, a rephrase or a "您想问的是"', () => {
-    assert.ok(share(report.acknowledgement) >= 0.95, shown);
+for (const [name, floor] of Object.entries(FLOORS)) {
+  describe(`conversation-level evaluation (blind ${name}, tune half)`, function () {
+    this.timeout(120_000);
+    let report: TalkReport;
+    let shown: string;
+    before(async () => {
+      const file = readTalkFile(join(FIXTURES, 'blind', name));
+      report = await evaluateTalk(file.tune, { kb: realKb(), search: searchEngine(), flows: realFlows() });
+      shown = formatTalkReport(report, { failures: true });
+    });
+
+    it('acknowledgements and thanks never get a knowledge entry, a rephrase or a "您想问的是"', () => {
+      assert.ok(share(report.acknowledgement) >= floor.acknowledgement, shown);
+    });
+    it('small talk is told what the bot covers', () => {
+      assert.ok(share(report.chitchat) >= floor.chitchat, shown);
+    });
+    it('out-of-scope questions are told what the bot covers, never given an entry', () => {
+      if (report.out_of_scope.total) assert.ok(share(report.out_of_scope) >= floor.outOfScope, shown);
+      assert.ok(report.out_of_scope.failures.every((f) => !f.why.startsWith('entry')), shown);
+    });
+    it('feedback typed after an answer is recorded helpful or unhelpful as meant', () => {
+      assert.ok(share(report.feedback) >= floor.feedback, shown);
+    });
+    it('follow-ups are answered from the topic on screen ("要钱吗", "在哪办", "能赔多少"), not just narrowed to it', () => {
+      assert.ok(share(report.followup) >= floor.answered, shown);
+    });
+    it('follow-ups stay in their topic: answered there or narrowed to it, seldom answered elsewhere', () => {
+      const f = report.followup;
+      assert.ok((f.passed + report.followupNarrowed) / f.total >= floor.stayed, shown);
+      assert.ok(report.followupWrongTopic / f.total <= floor.wrongTopic, shown);
+    });
   });
-  it('small talk is told what the bot covers', () => {
-    assert.ok(share(report.chitchat) >= 0.9, shown);
-  });
-  it('out-of-scope questions are told what the bot covers, never given an entry', () => {
-    assert.ok(share(report.out_of_scope) >= 0.5, shown);
-    assert.ok(report.out_of_scope.failures.every((f) => !f.why.startsWith('entry')), shown);
-  });
-  it('feedback typed after an answer is recorded helpful or unhelpful as meant', () => {
-    assert.ok(share(report.feedback) >= 0.9, shown);
-  });
-  it('follow-ups stay in their topic: answered there or narrowed to it, seldom answered elsewhere', () => {
-    const f = report.followup;
-    assert.ok((f.passed + report.followupNarrowed) / f.total >= 0.6, shown);
-    assert.ok(report.followupWrongTopic / f.total <= 0.1, shown);
-  });
+}
+
+describe('talk sets', () => {
   it('a malformed talk set is refused with the field named', () => {
     assert.throws(() => readTalkFile(join(FIXTURES, 'blind/stories-a.yaml')), (e: unknown) => e instanceof TalkSetError && /tune|holdout/.test(e.message));
   });

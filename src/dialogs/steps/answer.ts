@@ -54,6 +54,7 @@ export const answer: StepHandler<'answer'> = {
     ctx.state.retries = 0;
     ctx.talk.entry = entry.id;
     ctx.talk.topic = entry.topic;
+    delete ctx.talk.offered;
     const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);
     const shown: ShownOption[] = [
       ...view.followups.map((f) => ({ value: f.id, label: f.title, synonyms: [], source: 'entry' as const })),

@@ -7,21 +7,28 @@
  *   none      → nothing close enough; slot `verdict` says why (no-match / empty: not something
  *               the knowledge base covers, so the flow can say what the bot does cover; a weak or
  *               ambiguous result of which no hit resembles the question counts as no-match too)
- * A short follow-up is read against the conversation's current entry and topic (context.ts):
- * "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the entry's follow-ups
- * (search option `within`) when that reading is the better one. When the topic has nothing sure
- * for the message alone, the words the citizen left out are put back: the topic's title in front,
- * searched among the topic's other entries and the follow-ups (not the entry already on screen).
- * A strong hit there that matched the message's own words answers it ("离婚" + "要多长时间" →
- * 冷静期); otherwise a bare follow-up ("还有呢") is narrowed to the topic — those hits, then the
- * entry's follow-ups, one tap among them, never an entry of another topic.
+ * A short follow-up is read against the conversation's current entry and topic (context.ts), or
+ * after a "您想问的是" choice against the entries offered (and their topic, when most share one).
+ * A follow-up that names an aspect ("要钱吗", "在哪办", "不服呢", "能赔多少") is answered by the
+ * entry there that names it (aspects.ts) — unless the message has words of its own that search is
+ * sure of elsewhere (a new question), or search is sure of an entry elsewhere naming more of what
+ * it asks. Otherwise "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the
+ * entry's follow-ups (search option `within`) when that reading is the better one. When the topic
+ * has nothing sure for the message alone, the words the citizen left out are put back: the topic's
+ * title in front, searched among the topic's other entries and the follow-ups (not the entry
+ * already on screen). A strong hit there that matched the message's own words answers it;
+ * otherwise a follow-up made of follow-up words ("还有呢"), or with a word of its own search cannot
+ * place at all, is narrowed to the topic — those hits, then the entry's follow-ups, one tap among
+ * them, never an entry of another topic. One entry left to offer, of the topic the conversation
+ * is in, is answered instead of offered alone.
  * Slot `followup` is true when the answer stays in the topic on screen.
  * Every not-confident search is recorded for editors (UnansweredSink, masked text) and counts a
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
  */
 import type { Locale } from '../../content/schema';
 import type { SearchResult } from '../../search/types';
-import { chooseReading, followupCue, matchesOwnWords } from '../context';
+import { aspectsCovered, aspectsOf, resolveFollowup } from '../aspects';
+import { chooseReading, followupCue, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
 import { SLOTS } from '../ids';
 import type { StepContext, StepHandler } from '../step-contract';
 import { forSearch } from '../text';
@@ -29,6 +36,8 @@ import { forSearch } from '../text';
 /** A candidate is offered only if search says it resembles the question and it is this close to the best. */
 export const CANDIDATE_MIN_SHARE = 0.5;
 export const MAX_CANDIDATES = 3;
+/** A message with words of its own is read by aspect in the topic only if the topic knows most of them. */
+export const OWN_TERMS_IN_TOPIC = 0.5;
 
 const CJK = /[\u3400-\u9FFF]/;
 /** Chinese text is searched in Chinese whatever the chat language; Latin text in English. */
@@ -43,6 +52,8 @@ interface Read {
   followup: boolean;
   /** A bare follow-up narrowed to the topic on screen: the entries to offer. */
   offer?: string[];
+  /** A follow-up resolved to one entry of the topic on screen by what it asks about (aspects.ts). */
+  answer?: string;
 }
 
 /**
@@ -59,27 +70,79 @@ function withTopicWords(ctx: StepContext, q: string, locale: Locale, topic: stri
 /** Sure of one entry (not only of its topic). */
 const sure = (r: SearchResult) => r.confident && r.reason !== 'topic';
 
+/**
+ * The message names an aspect ("要钱吗", "在哪办", "不服呢"): the entry of the topic (or of the
+ * entry's follow-ups, or of the choice just offered) that names it — aspects.ts. When search is
+ * sure of an entry elsewhere that names more of what the message asks than any entry here does
+ * ("诉讼费多少 谁出" after 找律师: lawsuit and fees → 诉讼费), that one: the citizen moved on.
+ */
+function readAspect(ctx: StepContext, q: string, aspects: string[], alone: SearchResult, within: SearchResult, ids: readonly string[]): Read | undefined {
+  const { kb } = ctx.services;
+  const lex = ctx.services.flows.context.aspects;
+  const { topic, entry } = ctx.talk;
+  const hotlineNumbers = kb.hotlines.map((h) => h.number);
+  const poolIds = [...new Set([...kb.entries.filter((e) => e.topic === topic).map((e) => e.id), ...ids])];
+  const pool = poolIds.map((id) => kb.entry(id)).filter((e) => !!e);
+  const elsewhere = alone.results[0];
+  if (sure(alone) && elsewhere && elsewhere.topic !== topic) {
+    const here = Math.max(0, ...pool.map((e) => aspectsCovered(e, aspects, lex, hotlineNumbers)));
+    if (aspectsCovered(elsewhere.entry, aspects, lex, hotlineNumbers) > here) return { result: alone, followup: false };
+  }
+  const r = resolveFollowup({ text: q, aspects, pool, onScreen: entry, topic, within, hotlineNumbers }, lex);
+  if (!r) return undefined;
+  return 'answer' in r ? { result: within, followup: true, answer: r.answer } : { result: within, followup: true, offer: r.offer };
+}
+
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
 function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   const search = ctx.services.search;
   const alone = search.search(q, { top: 5, locale });
   const { entry, topic } = ctx.talk;
-  if (!topic) return { result: alone, followup: false };
-  const cue = followupCue(q, ctx.services.flows.context);
-  if (cue === 'none') return { result: alone, followup: alone.confident && alone.results[0]?.topic === topic };
+  const offered = ctx.talk.offered ?? [];
+  if (!topic && !offered.length) return { result: alone, followup: false };
+  const lex = ctx.services.flows.context;
+  const cue = followupCue(q, lex);
+  const inTopic = !!topic && alone.confident && alone.results[0]?.topic === topic;
+  const aspects = aspectsOf(q, lex.aspects);
+  // Long enough to stand alone: read in the topic only when search cannot place it and it names an aspect.
+  if (cue === 'none' && (sure(alone) || !aspects.length)) return { result: alone, followup: inTopic };
   const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
-  const within = search.search(q, { top: 5, locale, within: { topics: [topic], ids: followups } });
+  const ids = [...new Set([...followups, ...offered])];
+  const within = search.search(q, { top: 10, locale, within: { topics: topic ? [topic] : [], ids } });
+  // A message with words of its own that search is sure of elsewhere is a new question ("那离婚要多久");
+  // so is one whose own words the topic does not know ("医院把人治坏了找谁" after 劳动仲裁).
+  // Made only of follow-up and aspect words, a message gives search nothing of its own to be sure
+  // about: then the topic decides, whatever search found elsewhere.
+  const own = ownTerms(q, alone.terms, lex);
+  const ownFits = cue === 'bare' || cue === 'strong' || ownTermsMatched(own, within.results) >= OWN_TERMS_IN_TOPIC;
+  if (aspects.length && ownFits && !(sure(alone) && (inTopic || own.length > 0))) {
+    const read = readAspect(ctx, q, aspects, alone, within, ids);
+    if (read) return read;
+  }
+  if (cue === 'none' || !topic) return { result: alone, followup: inTopic };
   const reading = chooseReading(cue, alone, within, topic);
   if (reading === 'narrow' || (reading === 'within' && !sure(within) && cue !== 'weak')) {
-    const expanded = withTopicWords(ctx, q, locale, topic, entry, followups);
+    const expanded = withTopicWords(ctx, q, locale, topic, entry, ids);
     if (expanded && sure(expanded) && matchesOwnWords(expanded.results[0], alone.terms)) return { result: expanded, followup: true };
     if (reading === 'narrow') {
-      const offer = [...new Set([...(expanded?.results ?? []).map((h) => h.id), ...followups])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
+      const offer = [...new Set([...(expanded?.results ?? []).map((h) => h.id), ...ids])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
       if (offer.length) return { result: within, followup: true, offer };
     }
   }
   const result = reading === 'within' ? within : alone;
-  return { result, followup: reading === 'within' || (alone.confident && alone.results[0]?.topic === topic) };
+  return { result, followup: reading === 'within' || inTopic };
+}
+
+/** The topic of the offered entries: the one they all share, or most of them (none when split). */
+function topicOf(ctx: StepContext, ids: readonly string[]): string | undefined {
+  const count = new Map<string, number>();
+  for (const id of ids) {
+    const t = ctx.services.kb.entry(id)?.topic;
+    if (t) count.set(t, (count.get(t) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  for (const [t, n] of count) if (!best || n > count.get(best)!) best = t;
+  return best && (count.get(best)! > ids.length / 2) ? best : undefined;
 }
 
 export const search: StepHandler<'search'> = {
@@ -88,23 +151,14 @@ export const search: StepHandler<'search'> = {
     const raw = ctx.getSlot(step.query);
     const q = forSearch(typeof raw === 'string' ? raw : '');
     const locale = searchLocale(q, ctx.locale);
-    const { result: r, followup, offer } = readInContext(ctx, q, locale);
+    const contextTopic = ctx.talk.topic;
+    const { result: r, followup, offer, answer } = readInContext(ctx, q, locale);
     const best = r.results[0];
     // Search may say it is sure of the topic only ("topic"): one tap among that topic's entries.
     const topicOnly = r.reason === 'topic';
     ctx.setSlot(SLOTS.verdict, r.reason);
     ctx.setSlot(SLOTS.followup, followup || undefined);
     ctx.setSlot(SLOTS.narrowed, undefined);
-    if (r.confident && best && !topicOnly) {
-      ctx.setSlot(SLOTS.entry, best.id);
-      ctx.setSlot(SLOTS.candidates, undefined);
-      ctx.setSlot(SLOTS.misses, undefined);
-      ctx.talk.entry = best.id;
-      ctx.talk.topic = best.topic;
-      const flow = ctx.services.flows.topicFlows.get(best.topic);
-      if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
-      return { type: 'next', step: step.confident };
-    }
     const top = best?.score ?? 0;
     const seen = new Set<string>();
     const candidates =
@@ -114,12 +168,42 @@ export const search: StepHandler<'search'> = {
         .filter((h) => !seen.has(h.id) && seen.add(h.id))
         .slice(0, MAX_CANDIDATES)
         .map((h) => h.id);
+    // One entry to offer, and it is of the topic the conversation is in: the topic and search agree
+    // on it, so it is answered (its feedback buttons are there) rather than offered as a lone tap.
+    const lone = candidates.length === 1 && contextTopic ? ctx.services.kb.entry(candidates[0]!) : undefined;
+    const chosen = answer
+      ? ctx.services.kb.entry(answer)
+      : r.confident && best && !topicOnly
+        ? best.entry
+        : lone?.topic === contextTopic
+          ? lone
+          : undefined;
+    if (chosen) {
+      if (chosen.id !== best?.id || !r.confident) ctx.setSlot(SLOTS.verdict, 'strong');
+      ctx.setSlot(SLOTS.followup, followup || chosen.topic === contextTopic || undefined);
+      ctx.setSlot(SLOTS.entry, chosen.id);
+      ctx.setSlot(SLOTS.candidates, undefined);
+      ctx.setSlot(SLOTS.misses, undefined);
+      ctx.talk.entry = chosen.id;
+      ctx.talk.topic = chosen.topic;
+      delete ctx.talk.offered;
+      const flow = ctx.services.flows.topicFlows.get(chosen.topic);
+      if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
+      return { type: 'next', step: step.confident };
+    }
     ctx.setSlot(SLOTS.candidates, candidates);
     if (followup && candidates.length && ctx.talk.topic) ctx.setSlot(SLOTS.narrowed, ctx.services.kb.topic(ctx.talk.topic)?.title);
-    if (topicOnly && best && candidates.length) {
-      // Sure of the topic, not of the entry: a follow-up typed instead of a pick is read in that topic.
-      ctx.talk.topic = best.topic;
-      delete ctx.talk.entry;
+    if (candidates.length) {
+      // A follow-up typed instead of a pick is read among the entries offered and their topic
+      // (search sure of the topic only: that topic; offers from several topics: no one topic);
+      // a narrowed follow-up keeps the entry on screen.
+      ctx.talk.offered = candidates;
+      if (!followup) {
+        const t = topicOnly && best ? best.topic : topicOf(ctx, candidates);
+        if (t) ctx.talk.topic = t;
+        else delete ctx.talk.topic;
+        delete ctx.talk.entry;
+      }
     }
     if (!candidates.length && !r.results.some((h) => h.resembles)) ctx.setSlot(SLOTS.verdict, r.reason === 'empty' ? 'empty' : 'no-match');
     // Narrowed to one topic (search's "topic", or a follow-up in the topic on screen) is no miss.
