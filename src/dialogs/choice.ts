@@ -143,6 +143,17 @@ const NEGATED_BEFORE = /[不没无]/;
 // Not 还: "还有呢" asks for more, it does not say "有".
 const LEADING_SOFTENERS = /^(?:算是|还算|感觉|觉得|我觉得|确实|真的|挺|很|太|非常|特别|嗯|哦)+/;
 
+/** "可以可以" → "可以": a text that is one short word repeated, as that word (else the text). */
+function onceOf(text: string): string {
+  const cs = Array.from(text);
+  for (let len = 1; len <= 4 && len * 2 <= cs.length; len++) {
+    if (cs.length % len) continue;
+    const w = cs.slice(0, len).join('');
+    if (w.repeat(cs.length / len) === text) return w;
+  }
+  return text;
+}
+
 /** "helpful" / "unhelpful" for "这个回答有帮助吗？", or undefined (then it may be a new question). */
 export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
   const f = lex.feedback;
@@ -160,6 +171,8 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
     const soft = c.replace(TRAILING_SOFTENERS, '');
     for (const x of [c, soft, c.replace(LEADING_SOFTENERS, ''), soft.replace(LEADING_SOFTENERS, '')]) if (x) forms.add(x);
   }
+  // A word said twice or more ("可以可以", "没用没用") is the word said once.
+  for (const x of [...forms]) forms.add(onceOf(x));
   for (const x of forms) {
     if (f.unhelpful.has(x)) return 'unhelpful';
     if (f.helpful.has(x)) return 'helpful';
