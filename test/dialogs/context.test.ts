@@ -71,6 +71,10 @@ describe('follow-ups read against the answer on screen', () => {
       assert.equal(chooseReading('bare', elsewhere, nothing, topic), 'narrow');
       assert.equal(chooseReading('bare', nothing, nothing, topic), 'narrow');
     });
+    it('a strong cue that search cannot place at all ("他要是不赔咋办") is narrowed too; a weak one stays a question of its own', () => {
+      assert.equal(chooseReading('strong', nothing, nothing, topic), 'narrow');
+      assert.equal(chooseReading('weak', nothing, nothing, topic), 'alone');
+    });
     it('a confident answer in the same topic is kept as it is', () => {
       const same = result(true, [hit('labor-arbitration', topic)]);
       assert.equal(chooseReading('strong', same, inTopic, topic), 'alone');
