@@ -6,6 +6,8 @@
  *   contains  or contain one of its `contains` phrases
  *   pieces    or be made entirely of pieces ("明白了" + "谢谢" + "你") and `glue` words; the command is
  *             the first in COMMANDS order among the pieces used (thanks before acknowledge)
+ *   closing   or, for acknowledge, start with an acknowledgement and go on with what the citizen
+ *             will do, asking nothing ("好 我明天就去仲裁委问问")
  * A message of nothing but emoji and punctuation that no list names is `symbols_only`.
  * Anything else is left to the flow or to search, so "怎么找律师" stays a question while "找律师"
  * asks for a person, and "谢谢，那工伤怎么认定" is a question.
@@ -33,6 +35,20 @@ export const commandsFileSchema = z
     glue: words.default([]),
     /** The command for a message of only emoji and punctuation that no list names ("😀", "？？"). */
     symbols_only: z.enum(COMMANDS).optional(),
+    /**
+     * A closing remark: an acknowledgement, then what the citizen will do now ("好 我明天就去问问",
+     * "知道了 回头我打电话试试"), with no question in it → acknowledge.
+     */
+    closing: z
+      .object({
+        starts: words.min(1),
+        plans: words.min(1),
+        /** Any of these (or a question mark) makes it a question, not a closing. */
+        asks: words.min(1),
+        max_chars: z.number().int().min(2).max(60),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CommandsFile = z.infer<typeof commandsFileSchema>;
@@ -51,6 +67,7 @@ export interface CommandLexicon {
   pieces: Map<string, Command | 'glue'>;
   longestPiece: number;
   symbolsOnly?: Command;
+  closing?: { starts: string[]; plans: string[]; asks: string[]; maxChars: number };
 }
 
 const COLLAPSED = { keepEmoji: true, collapseRepeats: true } as const;
@@ -88,6 +105,12 @@ export function buildCommandLexicon(file: CommandsFile): CommandLexicon {
     pieces,
     longestPiece: Math.max(0, ...[...pieces.keys()].map((k) => Array.from(k).length)),
     symbolsOnly: file.symbols_only,
+    closing: file.closing && {
+      starts: file.closing.starts.map((w) => normalizeForMatch(w)).filter(Boolean).sort((a, b) => b.length - a.length),
+      plans: file.closing.plans.map((w) => normalizeForMatch(w)).filter(Boolean),
+      asks: file.closing.asks.map((w) => normalizeForMatch(w)).filter(Boolean),
+      maxChars: file.closing.max_chars,
+    },
   };
 }
 
@@ -148,7 +171,19 @@ export function matchCommand(text: string, lex: CommandLexicon): Command | undef
   }
   for (const [cmd, c] of lex.commands) if (fs.some((f) => c.exact.has(f))) return cmd;
   for (const [cmd, c] of lex.commands) if (c.contains.some((p) => fs[0]!.includes(p))) return cmd;
-  return composedOf(text, lex);
+  return composedOf(text, lex) ?? (isClosing(text, lex) ? 'acknowledge' : undefined);
+}
+
+/** "好 我明天就去问问": an acknowledgement first, a plan after it, and nothing asked. */
+export function isClosing(text: string, lex: CommandLexicon): boolean {
+  const c = lex.closing;
+  if (!c || /[?？]/.test(text)) return false;
+  const n = normalizeForMatch(text);
+  if (!n || Array.from(n).length > c.maxChars) return false;
+  const start = c.starts.find((w) => n.startsWith(w) && n.length > w.length);
+  if (!start) return false;
+  const rest = n.slice(start.length);
+  return c.plans.some((p) => rest.includes(p)) && !c.asks.some((q) => rest.includes(q));
 }
 
 /** The locale the citizen asks to switch to, if the message is such a request. */

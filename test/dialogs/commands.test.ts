@@ -120,3 +120,16 @@ describe('courtesies: thanks, acknowledgements, small talk', () => {
     assert.equal(composedOf('好的离婚', lex), undefined);
   });
 });
+
+describe('closing remarks and who runs the bot', () => {
+  it('an acknowledgement followed by what the citizen will do, asking nothing, is an acknowledgement', () => {
+    for (const t of ['好 我明天就去问问', '知道了 回头我打电话试试', '行 那我先去找他们谈谈']) assert.equal(matchCommand(t, lex), 'acknowledge', t);
+  });
+  it('one that asks something, or does not start with an acknowledgement, is left to search', () => {
+    for (const t of ['好 那我去哪申请', '好 我自己去申请吗', '我明天就去问问', '好的我想问一下离婚']) assert.equal(matchCommand(t, lex), undefined, t);
+  });
+  it('asking who runs the bot gets the help reply', () => {
+    for (const t of ['你们是哪个单位的', '你是司法局的吗']) assert.equal(matchCommand(t, lex), 'help', t);
+    assert.equal(matchCommand('你们能帮我申请法律援助吗', lex), undefined);
+  });
+});
