@@ -18,7 +18,7 @@ const FLOORS = {
   'talk.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0.5, feedback: 0.9, answered: 0.85, stayed: 0.9, wrongTopic: 0.1 },
   // Set B's follow-ups are mostly after stories: a first answer in the wrong topic takes the
   // follow-up with it, hence the looser wrong-topic bound.
-  'talk-b.yaml': { acknowledgement: 0.9, chitchat: 0.9, outOfScope: 0, feedback: 0.9, answered: 0.7, stayed: 0.7, wrongTopic: 0.15 },
+  'talk-b.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0, feedback: 0.9, answered: 0.7, stayed: 0.7, wrongTopic: 0.15 },
 } as const;
 
 for (const [name, floor] of Object.entries(FLOORS)) {
