@@ -19,7 +19,7 @@ import type { ConversationState, StatePropertyAccessor, TurnContext, UserState }
 import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type { Locale } from '../content/schema';
 import { DEFAULT_LOCALE, isLocale, localeFromTag } from '../i18n/locale';
-import { isSkip, recognizeChoice } from './choice';
+import { isSkip, recognizeChoice } from './choice-recognizer';
 import { type Command, matchCommand, matchLanguageSwitch } from './commands';
 import { onlyNamesDistrict } from './district';
 import { alertView } from './alert';

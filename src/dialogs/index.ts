@@ -3,8 +3,8 @@
  * Code outside src/dialogs imports from here ('../dialogs'), not from the files behind it.
  * Inside, imports run one way (test/dialogs/layers.test.ts):
  *   ids → flow-schema → model → step-contract → steps/ → flow-graph, loader / reply, interpreter → engine
- * beside them the matchers and views the layers use (text, choice, commands, context, district,
- * emergency*, alert, answer-view, route-view, sinks, condition).
+ * beside them the matchers and views the layers use (text, choice-recognizer, commands, context,
+ * district, emergency*, alert, answer-view, route-view, sinks, condition).
  *
  * Public API (everything else in this folder is internal):
  *   loadFlows(dialogsDir, kb): LoadedFlows
@@ -49,8 +49,8 @@ export { detectEmergency } from './emergency';
 export type { EmergencyRules } from './emergency';
 export { evaluateEmergency, formatEmergencyReport, readEmergencySet } from './emergency-eval';
 export type { EmergencySet } from './emergency-eval';
-export { recognizeChoice, recognizeYesNo } from './choice';
-export type { ChoiceLexicon } from './choice';
+export { recognizeChoice, recognizeYesNo } from './choice-recognizer';
+export type { ChoiceLexicon } from './choice-recognizer';
 export { matchCommand, matchLanguageSwitch } from './commands';
 /** For the hosting layer (live handoff, staff replies): one Reply → Activity mapping, one input cleaner. */
 export { replyActivity } from './reply';

@@ -18,7 +18,7 @@ import type { KnowledgeBase } from '../content/knowledge';
 import { LOCALES, OFFICE_KINDS } from '../content/schema';
 import { loadLocales } from '../i18n/i18n';
 import { loadTemplates, type TemplateSet } from '../i18n/templates';
-import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from './choice';
+import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from './choice-recognizer';
 import { buildCommandLexicon, commandsFileSchema } from './commands';
 import { buildContextLexicon, contextFileSchema } from './context';
 import { compileEmergencyRules, type EmergencyRules, emergencyFileSchema } from './emergency';

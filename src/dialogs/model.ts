@@ -7,7 +7,7 @@
 import type { ContentIssue } from '../content/errors';
 import type { TemplateSet } from '../i18n/templates';
 import type { Translator } from '../i18n/i18n';
-import type { ChoiceLexicon } from './choice';
+import type { ChoiceLexicon } from './choice-recognizer';
 import type { CommandLexicon } from './commands';
 import type { ContextLexicon } from './context';
 import type { EmergencyRules } from './emergency';

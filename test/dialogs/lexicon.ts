@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from '../../src/dialogs/choice';
+import { buildChoiceLexicon, type ChoiceLexicon, choiceLexiconFileSchema } from '../../src/dialogs/choice-recognizer';
 import { buildCommandLexicon, type CommandLexicon, commandsFileSchema } from '../../src/dialogs/commands';
 import { buildContextLexicon, type ContextLexicon, contextFileSchema } from '../../src/dialogs/context';
 import { compileEmergencyRules, type EmergencyRules, emergencyFileSchema } from '../../src/dialogs/emergency';

@@ -4,14 +4,14 @@
  * entry's follow-ups as buttons and "这个回答有帮助吗？" (有帮助/没帮助). The entry becomes the
  * conversation's current entry (ctx.talk), against which short follow-ups are read. Then it waits:
  *   a follow-up (number, title, paraphrase) → that entry is answered the same way
- *   有帮助 / 没帮助, also typed ("有用", "看不懂", "不是我想问的": choice.ts) → recorded for editors
+ *   有帮助 / 没帮助, also typed ("有用", "看不懂", "不是我想问的": choice-recognizer.ts) → recorded for editors
  *   (FeedbackSink), then `helpful` / `unhelpful`
  *   展开全文 / 详细步骤 (after the follow-ups) → the entry's whole text (template answer-full); the
  *   same buttons stay, without that one
  *   just a district name ("我在铜山") → the route is shown again for that district
  *   anything else → a new question
  */
-import { recognizeChoice } from '../choice';
+import { recognizeChoice } from '../choice-recognizer';
 import { CODE_KEYS, CODE_TEMPLATES, SLOTS } from '../ids';
 import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../step-contract';
 import { onlyNamesDistrict } from '../district';

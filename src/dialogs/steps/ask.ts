@@ -10,7 +10,7 @@
  * mark, lexicon/context.yaml: "他不肯赔呢" when the district was asked) is a new question.
  */
 import { looksLikeQuestion } from '../context';
-import { isSkip } from '../choice';
+import { isSkip } from '../choice-recognizer';
 import type { StepOf } from '../flow-schema';
 import { CODE_KEYS } from '../ids';
 import { evalCondition } from '../condition';

@@ -1,6 +1,6 @@
 /**
  * choice: ask with buttons. The answer may be the number, the option text, a synonym, a close
- * paraphrase or 是/不是 (choice.ts). Options with `when` are offered only when it holds;
+ * paraphrase or 是/不是 (choice-recognizer.ts). Options with `when` are offered only when it holds;
  * `dynamic: candidates` lists the search's closest entries first (picked → `entry` slot, onPick).
  * An answer that matches nothing is asked again (otherwise: retry) or treated as a new question
  * (otherwise: question) — the menu and follow-up prompts never trap a citizen. A number the
@@ -8,7 +8,7 @@
  * Even where a pick is required (otherwise: retry), a real question search is sure about is
  * answered rather than asked again.
  */
-import { parseNumber, recognizeChoice } from '../choice';
+import { parseNumber, recognizeChoice } from '../choice-recognizer';
 import { looksLikeQuestion } from '../context';
 import type { StepOf } from '../flow-schema';
 import { evalCondition } from '../condition';

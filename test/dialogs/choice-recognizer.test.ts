@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChoiceCandidate, isSkip, parseNumber, recognizeChoice, recognizeFeedback, recognizeYesNo } from '../../src/dialogs/choice';
+import { type ChoiceCandidate, isSkip, parseNumber, recognizeChoice, recognizeFeedback, recognizeYesNo } from '../../src/dialogs/choice-recognizer';
 import { choiceLexicon } from './lexicon';
 
 const lex = choiceLexicon();
