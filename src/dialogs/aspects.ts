@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import type { KnowledgeEntry } from '../content/schema';
 import type { SearchResult } from '../search/types';
-import { normalizeForMatch } from './text';
+import { normalizeForMatch } from './input';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
 

@@ -16,7 +16,7 @@
  * prompt can ask again instead of guessing.
  */
 import { z } from 'zod';
-import { normalizeForMatch, normalizeKeepSpaces } from './text';
+import { normalizeForMatch, normalizeKeepSpaces } from './input';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
 

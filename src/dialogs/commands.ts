@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../content/schema';
-import { normalizeForMatch } from './text';
+import { normalizeForMatch } from './input';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
 const phraseSet = z.object({ exact: words.default([]), contains: words.default([]), pieces: words.default([]) }).strict();

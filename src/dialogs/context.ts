@@ -23,7 +23,7 @@
 import { z } from 'zod';
 import type { SearchHit, SearchResult } from '../search/types';
 import { type AspectLexicon, aspectsSchema, buildAspectLexicon } from './aspects';
-import { normalizeForMatch } from './text';
+import { normalizeForMatch } from './input';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
 

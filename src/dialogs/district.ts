@@ -3,7 +3,7 @@
  * remembered (engine) and answered with where to go, instead of being searched as a question.
  */
 import type { District } from '../content/schema';
-import { normalizeForMatch } from './text';
+import { normalizeForMatch } from './input';
 
 const FILLER = /^(?:我|我们|我家|家|人|在|住在|住|是|就在|现在在)+|(?:的|人|这边|那边|这里|附近|区|县|市|呢|啊|哦)+$/g;
 

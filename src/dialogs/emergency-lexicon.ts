@@ -12,7 +12,7 @@
  * pattern with `scope: clause` counts only in a clause that holds a danger sign or comes just before one.
  */
 import { z } from 'zod';
-import { normalizeKeepSpaces } from './text';
+import { normalizeKeepSpaces } from './input';
 
 const word = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
 const classId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'class ids are lower-case words joined by "-"');

@@ -22,7 +22,7 @@ import {
   type Frame,
   type Strength,
 } from './emergency-lexicon';
-import { normalizeKeepSpaces } from './text';
+import { normalizeKeepSpaces } from './input';
 
 export { compileEmergencyRules, emergencyFileSchema };
 export type { EmergencyFile, EmergencyRules };

@@ -29,7 +29,7 @@ import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, SLOTS, type Template
 import { FLOW_DIALOG_ID, FlowDialog, type FlowStart, TURN_SCOPE, type TurnScope } from './interpreter';
 import { renderTemplate, replyActivity } from './reply';
 import type { EngineServices, FlowState, Profile, Rendered, TalkContext } from './step-contract';
-import { normalizeForMatch, sanitizeInput } from './text';
+import { normalizeForMatch, sanitizeInput } from './input';
 
 export interface DialogEngineDeps extends EngineServices {
   conversationState: ConversationState;

@@ -3,7 +3,7 @@
  * Code outside src/dialogs imports from here ('../dialogs'), not from the files behind it.
  * Inside, imports run one way (test/dialogs/layers.test.ts):
  *   ids → flow-schema → model → step-contract → steps/ → flow-graph, loader / reply, interpreter → engine
- * beside them the matchers and views the layers use (text, choice-recognizer, commands, context,
+ * beside them the matchers and views the layers use (input, choice-recognizer, commands, context,
  * district, emergency*, alert, answer-view, route-view, sinks, condition).
  *
  * Public API (everything else in this folder is internal):
@@ -55,4 +55,4 @@ export { matchCommand, matchLanguageSwitch } from './commands';
 /** For the hosting layer (live handoff, staff replies): one Reply → Activity mapping, one input cleaner. */
 export { replyActivity } from './reply';
 export type { Reply } from './step-contract';
-export { normalizeForMatch, sanitizeInput } from './text';
+export { normalizeForMatch, sanitizeInput } from './input';

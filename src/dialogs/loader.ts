@@ -26,7 +26,7 @@ import { enteredSteps, loopsWithoutInput, type ParsedFlow, referenceIssues, step
 import { flowFileSchema } from './flow-schema';
 import { CODE_KEYS, CODE_TEMPLATES, CORE_FLOWS, CORE_STEPS, type FlowId } from './ids';
 import type { DialogIssue, Flow, FlowOffer, LoadedFlows } from './model';
-import { normalizeForMatch } from './text';
+import { normalizeForMatch } from './input';
 import { directoryNumbers, officeKeyOf, routesFileSchema } from './route-view';
 
 export type { DialogIssue, Flow, LoadedFlows } from './model';

@@ -11,7 +11,7 @@ import { alertView } from './alert';
 import type { SlotValue } from './condition';
 import { SLOTS, type TemplateName } from './ids';
 import type { EngineServices, Profile, Rendered, Reply } from './step-contract';
-import { chatSafe } from './text';
+import { chatSafe } from './input';
 
 /** What a template context is made from: the flow's slots and labels (none outside a flow). */
 export interface RenderState {

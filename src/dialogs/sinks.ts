@@ -12,7 +12,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { Locale } from '../content/schema';
 import { maskPersonalData } from '../logger';
 import type { SearchResult } from '../search/types';
-import { cut } from './text';
+import { cut } from './input';
 
 export const MAX_STORED_QUESTION = 500;
 

@@ -4,7 +4,7 @@
  * Contract: loadLocales() never throws on bad files; it returns issues (file + key). A key present
  * in one locale and missing in another is an error, so a citizen never sees a raw key.
  * Interpolation does not HTML-escape: values are plain chat text, made safe by the caller
- * (text.ts chatSafe) where they come from a citizen.
+ * (dialogs/input.ts chatSafe) where they come from a citizen.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, uncovered } from '../../src/dialogs/context';
-import { normalizeForMatch } from '../../src/dialogs/text';
+import { normalizeForMatch } from '../../src/dialogs/input';
 import type { SearchHit, SearchResult } from '../../src/search/types';
 import { contextLexicon } from './lexicon';
 

@@ -115,13 +115,13 @@ describe('src/dialogs import layers', () => {
     const from = join(SRC, 'editor/x.ts');
     const text = [
       "import { loadFlows } from '../dialogs';",
-      "import { cut } from '../dialogs/text';",
+      "import { cut } from '../dialogs/input';",
       "import type {\n  Flow,\n} from '../dialogs/model';",
       "export { x } from '../dialogs/steps/ask';",
       "const m = await import('../dialogs/engine');",
     ].join('\n');
     assert.deepEqual(deepDialogImports(from, text), [
-      'editor/x.ts imports ../dialogs/text',
+      'editor/x.ts imports ../dialogs/input',
       'editor/x.ts imports ../dialogs/model',
       'editor/x.ts imports ../dialogs/steps/ask',
       'editor/x.ts imports ../dialogs/engine',

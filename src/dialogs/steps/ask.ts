@@ -15,7 +15,7 @@ import type { StepOf } from '../flow-schema';
 import { CODE_KEYS } from '../ids';
 import { evalCondition } from '../condition';
 import type { StepContext, StepHandler } from '../step-contract';
-import { cut } from '../text';
+import { cut } from '../input';
 import { follow, retryOrFail } from './common';
 
 const MOBILE = /^(?:\+?86)?(1[3-9]\d{9})$/;

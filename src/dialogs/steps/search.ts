@@ -31,7 +31,7 @@ import { aspectsCovered, aspectsOf, resolveFollowup } from '../aspects';
 import { chooseReading, followupCue, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
 import { SLOTS } from '../ids';
 import type { StepContext, StepHandler } from '../step-contract';
-import { forSearch } from '../text';
+import { forSearch } from '../input';
 
 /** A candidate is offered only if search says it resembles the question and it is this close to the best. */
 export const CANDIDATE_MIN_SHARE = 0.5;

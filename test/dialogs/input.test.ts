@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chatSafe, cut, forSearch, MAX_INPUT_CHARS, MAX_SEARCH_CHARS, normalizeForMatch, normalizeKeepSpaces, sanitizeInput } from '../../src/dialogs/text';
+import { chatSafe, cut, forSearch, MAX_INPUT_CHARS, MAX_SEARCH_CHARS, normalizeForMatch, normalizeKeepSpaces, sanitizeInput } from '../../src/dialogs/input';
 
 describe('input hygiene', () => {
   it('removes control, zero-width and bidi characters and trims', () => {
