@@ -42,7 +42,7 @@ const END = '<!-- quality.bench.ts: end -->';
 const SETS = [
   { name: 'dev', file: 'test/fixtures/dev.yaml', blind: false },
   { name: 'extra', file: 'test/fixtures/extra.yaml', blind: false },
-  ...['stories-a', 'stories-b', 'danger-a', 'danger-b', 'talk'].map((name) => ({ name, file: `test/fixtures/blind/${name}.yaml`, blind: true })),
+  ...['stories-a', 'stories-b', 'stories-c', 'danger-a', 'danger-b', 'danger-c', 'danger-d', 'talk', 'talk-b'].map((name) => ({ name, file: `test/fixtures/blind/${name}.yaml`, blind: true })),
 ];
 
 type HalfLabel = Half | 'whole';
@@ -263,8 +263,8 @@ function report(x: ReportInput): string {
   );
   out.push(
     `\n### Each set and half\n\ntop-1 / top-3: an acceptable topic first / among the first three. Confident & right: answered confidently with an acceptable topic first. ` +
-      `Rejected: in-scope questions not answered confidently. Out of scope rejected: not answered confidently. talk.yaml has no in-scope questions (acknowledgements, chit-chat and out-of-scope only); ` +
-      `danger-*.yaml count their past-harm legal questions as in scope (their emergencies are judged by the emergency detector, not here).\n`,
+      `Rejected: in-scope questions not answered confidently. Out of scope rejected: not answered confidently. talk.yaml and talk-b.yaml have no in-scope questions (acknowledgements, chit-chat and out-of-scope only); ` +
+      `danger-*.yaml count their past-harm legal questions as in scope (their emergencies are judged by the emergency detector, not here); danger-c.yaml is held out whole (no tune half).\n`,
   );
   const detail = (s: Score) => [
     s.set,
