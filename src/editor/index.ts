@@ -9,6 +9,7 @@ import type { KnowledgeBase } from '../content/knowledge';
 import type { FeedbackSink, LoadedFlows, UnansweredSink } from '../dialogs';
 import type { Logger } from '../logger';
 import type { SearchEngine } from '../search/engine';
+import type { KnowledgeSearch } from '../search/types';
 import type { CaseStore } from '../cases/store';
 import type { StaffSessions } from '../staff/sessions';
 import { createEditorApi } from './api';
@@ -21,7 +22,7 @@ import type { AtomicWriteHooks } from '../content/writer';
 export interface EditorDeps {
   knowledgeDir: string;
   dialogsDir: string;
-  search: { engine: SearchEngine };
+  search: KnowledgeSearch & { engine: SearchEngine };
   kb: KnowledgeBase;
   flows: LoadedFlows;
   sessions: StaffSessions;

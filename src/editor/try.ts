@@ -20,10 +20,12 @@ import { detectEmergency, type LoadedFlows, MemoryFeedbackSink, MemoryHandoffSin
 import { createLogger } from '../logger';
 import { CALIBRATION } from '../search/calibration';
 import type { SearchEngine } from '../search/engine';
+import type { KnowledgeSearch } from '../search/types';
 import { BIGRAM_MARK, CONCEPT_MARK } from '../search/pipeline';
 
 export interface TryDeps {
-  search: { engine: SearchEngine };
+  /** The live search: what the bot asks, and its engine for the explanation. */
+  search: KnowledgeSearch & { engine: SearchEngine };
   kb: KnowledgeBase;
   flows: LoadedFlows;
 }
@@ -36,7 +38,7 @@ export interface WebReply {
 export function createTryPane(deps: TryDeps) {
   const bot = createBot({
     kb: deps.kb,
-    search: deps.search as never,
+    search: deps.search,
     flows: deps.flows,
     storage: new MemoryStorage(),
     logger: createLogger('silent'),
