@@ -1,6 +1,6 @@
 /**
- * Conversation-level evaluation: the real bot (createBot over the given knowledge, search and
- * flows, memory state and sinks) driven through the InProcessAdapter, one new conversation per
+ * Conversation-level evaluation: the real bot in a sandbox (sandbox.ts: createBot over the given
+ * knowledge, search and flows, memory state and sinks, driven in process), one new conversation per
  * item of a talk set (test/fixtures/blind/talk.yaml, talk-b.yaml: `{ tune: TalkSet, holdout: TalkSet }`).
  * It measures what a unit test of one matcher cannot: what the citizen actually gets back.
  *   acknowledgement  "好的", "谢谢": no knowledge entry, not "please rephrase", no "您想问的是"
@@ -17,16 +17,14 @@
  * (errors name the field). Never writes anywhere but memory.
  */
 import { readFileSync } from 'node:fs';
-import { type Activity, MemoryStorage } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { KnowledgeBase } from '../content/knowledge';
 import type { Locale } from '../content/schema';
-import { type LoadedFlows, MemoryFeedbackSink, MemoryHandoffSink, MemoryUnansweredSink } from '../dialogs';
-import { createLogger } from '../logger';
+import type { LoadedFlows } from '../dialogs';
 import type { KnowledgeSearch } from '../search/types';
-import { createBot } from './bot';
-import { InProcessAdapter } from './in-process-adapter';
+import { createSandbox } from './sandbox';
 
 const text = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
 const topics = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -157,19 +155,7 @@ const shown = (replies: Reply[]) => replies.map((r) => r.text.split('\n')[0]).jo
 /** Plays every item of `set` against a fresh bot; one conversation per item. */
 export async function evaluateTalk(set: TalkSet, deps: TalkDeps): Promise<TalkReport> {
   const locale = deps.locale ?? 'zh-CN';
-  const feedback = new MemoryFeedbackSink();
-  const bot = createBot({
-    kb: deps.kb,
-    search: deps.search,
-    flows: deps.flows,
-    storage: new MemoryStorage(),
-    logger: createLogger('silent'),
-    feedback,
-    unanswered: new MemoryUnansweredSink(),
-    handoff: new MemoryHandoffSink(),
-  });
-  const adapter = new InProcessAdapter((ctx) => bot.bot.run(ctx));
-  adapter.onTurnError = bot.onTurnError;
+  const { adapter, feedback } = createSandbox(deps);
   const read = new Reader(deps, locale);
   let n = 0;
   const conversation = () => {

@@ -3,21 +3,19 @@
  * answers as it does — the analysed terms (segmentation, synonyms, concept classes), every ranked
  * entry with its score and which words matched in which field, the verdict with its probability,
  * threshold and features, the emergency detector's decision and signals, and the reply itself as
- * a citizen would get it on web chat and on WeChat. The reply comes from the real bot (createBot
- * over the live knowledge, search and flows, memory state and sinks: nothing is recorded) and,
- * for WeChat, the channel's own renderer (renderActivities + planMessages).
+ * a citizen would get it on web chat and on WeChat. The reply comes from the real bot in a sandbox
+ * (bot/sandbox.ts: over the live knowledge, search and flows, memory state and sinks: nothing is
+ * recorded) and, for WeChat, the channel's own renderer (renderActivities + planMessages).
  * Contract: never records anything about the question; never throws for any string.
  */
-import { type Activity, MemoryStorage } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
-import { createBot } from '../bot/bot';
-import { InProcessAdapter } from '../bot/in-process-adapter';
+import { createSandbox } from '../bot/sandbox';
 import { DEFAULT_TUNING } from '../channels/wechat';
 import { planMessages, renderActivities } from '../channels/wechat/render';
 import type { KnowledgeBase } from '../content/knowledge';
 import type { Locale } from '../content/schema';
-import { detectEmergency, type LoadedFlows, MemoryFeedbackSink, MemoryHandoffSink, MemoryUnansweredSink } from '../dialogs';
-import { createLogger } from '../logger';
+import { detectEmergency, type LoadedFlows } from '../dialogs';
 import { CALIBRATION } from '../search/calibration';
 import type { SearchEngine } from '../search/engine';
 import type { KnowledgeSearch } from '../search/types';
@@ -36,18 +34,7 @@ export interface WebReply {
 }
 
 export function createTryPane(deps: TryDeps) {
-  const bot = createBot({
-    kb: deps.kb,
-    search: deps.search,
-    flows: deps.flows,
-    storage: new MemoryStorage(),
-    logger: createLogger('silent'),
-    feedback: new MemoryFeedbackSink(),
-    unanswered: new MemoryUnansweredSink(),
-    handoff: new MemoryHandoffSink(),
-  });
-  const adapter = new InProcessAdapter((ctx) => bot.bot.run(ctx));
-  adapter.onTurnError = bot.onTurnError;
+  const { adapter } = createSandbox(deps);
   const t = (locale: Locale, key: string, vars?: Record<string, unknown>) => deps.flows.translator.t(locale, key, vars);
 
   async function turn(q: string, channelId: string, locale: Locale): Promise<Partial<Activity>[]> {
