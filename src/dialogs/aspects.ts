@@ -40,11 +40,13 @@ export interface AspectLexicon {
   asks: { word: string; aspect: string }[];
   covers: Map<string, string[]>;
   coversHotlines: Set<string>;
+  /** Characters of a message that are only question scaffolding (lexicon/context.yaml scaffold_chars). */
+  scaffold: Set<string>;
   /** entryAspects, computed once per entry for this lexicon. */
   memo: WeakMap<KnowledgeEntry, Map<string, number>>;
 }
 
-export function buildAspectLexicon(file: AspectsFile): AspectLexicon {
+export function buildAspectLexicon(file: AspectsFile, scaffoldChars = ''): AspectLexicon {
   const asks: { word: string; aspect: string }[] = [];
   const covers = new Map<string, string[]>();
   const coversHotlines = new Set<string>();
@@ -57,7 +59,8 @@ export function buildAspectLexicon(file: AspectsFile): AspectLexicon {
     if (a.covers_hotlines) coversHotlines.add(aspect);
   }
   asks.sort((x, y) => Array.from(y.word).length - Array.from(x.word).length);
-  return { asks, covers, coversHotlines, memo: new WeakMap() };
+  const scaffold = new Set(Array.from(normalizeForMatch(scaffoldChars)));
+  return { asks, covers, coversHotlines, scaffold, memo: new WeakMap() };
 }
 
 /** The aspects a message names, in the order first named; see the module comment. */
@@ -118,8 +121,6 @@ export interface FollowupCandidates {
 
 export type FollowupResolution = { answer: string } | { offer: string[] } | undefined;
 
-/** Characters of the message that are only question scaffolding, not what it is about. */
-const SCAFFOLD = new Set(Array.from('那么吗呢吧啊呀了的是有我他她它们这个要能会可以还也就都去什么啥怎么咋哪谁几多'));
 /** Search score ahead by this share (relative to the pool's best), or title characters, decides a tie. */
 export const CLEAR_LEAD = 0.3;
 const PER_SHARED_CHAR = 0.15;
@@ -143,7 +144,7 @@ export function resolveFollowup(c: FollowupCandidates, lex: AspectLexicon): Foll
   if (!c.aspects.length || !c.pool.length) return undefined;
   const lexical = new Map(c.within.results.map((h) => [h.id, h.score]));
   const bestLexical = Math.max(0, ...lexical.values());
-  const own = new Set(Array.from(normalizeForMatch(c.text)).filter((ch) => !SCAFFOLD.has(ch)));
+  const own = new Set(Array.from(normalizeForMatch(c.text)).filter((ch) => !lex.scaffold.has(ch)));
   const scored: Scored[] = c.pool.map((e) => {
     const shared = new Set(Array.from(normalizeForMatch(e.title)).filter((ch) => own.has(ch))).size;
     const rank =

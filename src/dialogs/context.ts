@@ -42,6 +42,8 @@ export const contextFileSchema = z
     question_words: words.min(1),
     /** What a follow-up asks about (fees, time, place …) and how an entry shows it answers it (aspects.ts). */
     aspects: aspectsSchema.default({}),
+    /** Characters that are only question scaffolding: the rest of a follow-up is what it is about. */
+    scaffold_chars: z.string().default(''),
   })
   .strict();
 export type ContextFile = z.infer<typeof contextFileSchema>;
@@ -65,7 +67,7 @@ const byLengthDesc = (a: string, b: string) => b.length - a.length;
 export function buildContextLexicon(file: ContextFile): ContextLexicon {
   const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
   const ws = new Set(norm(file.words));
-  const aspects = buildAspectLexicon(file.aspects);
+  const aspects = buildAspectLexicon(file.aspects, file.scaffold_chars);
   const asks = new Set([...ws, ...aspects.asks.map((a) => a.word)]);
   return {
     maxChars: file.max_chars,
