@@ -121,15 +121,23 @@ export class SearchEngine implements KnowledgeSearch {
   private install(locale: Locale, index: lunr.Index, docs: DocMeta[], entries: KnowledgeEntry[]): void {
     const byId = new Map(entries.map((e) => [e.id, e]));
     const df = new Map<string, number>();
-    const vocab = new Map<string, Set<string>>();
-    const bodyVocab = new Map<string, Set<string>>();
+    const slot = new Map<string, number>();
+    const holders = new Map<string, { slots: number[]; inBody: number[] }>();
+    const hold = (word: string, at: number, inBody: number) => {
+      let h = holders.get(word);
+      if (!h) holders.set(word, (h = { slots: [], inBody: [] }));
+      h.slots.push(at);
+      h.inBody.push(inBody);
+    };
     const meta = new Map<string, DocMeta>();
     const topicTf = new Map<string, Map<string, number>>();
     const topicEntries = new Map<string, string[]>();
     for (const d of docs) {
       meta.set(d.id, d);
-      vocab.set(d.id, new Set(d.vocab));
-      bodyVocab.set(d.id, new Set(d.bodyVocab));
+      const at = slot.size;
+      slot.set(d.id, at);
+      for (const w of new Set(d.vocab)) hold(w, at, 0);
+      for (const w of new Set(d.bodyVocab)) hold(w, at, 1);
       for (const t of new Set(d.phrases.flat())) df.set(t, (df.get(t) ?? 0) + 1);
       const topic = byId.get(d.id)?.topic;
       if (!topic) continue;
@@ -169,9 +177,10 @@ export class SearchEngine implements KnowledgeSearch {
       lunr: index,
       docs: meta,
       entries: byId,
-      vocab,
+      slot,
+      wordEntries: new Map([...holders].map(([w, h]) => [w, { slots: Int32Array.from(h.slots), inBody: Uint8Array.from(h.inBody) }])),
+      covered: new Float64Array(slot.size),
       subject,
-      bodyVocab,
       phrases,
       termIds,
       scratch: new Float64Array(termIds.size),

@@ -9,6 +9,7 @@
  * the Lunr index stays the format that is built and saved.
  */
 import type lunr from 'lunr';
+import { BIGRAM_MARK } from './pipeline';
 
 export interface Postings {
   refs: string[];
@@ -20,8 +21,8 @@ export interface Candidate {
   ref: string;
   /** Summed BM25 weight of the matched query terms. */
   score: number;
-  /** term → field → {} (Lunr's matchData shape, for the explanation). */
-  metadata: Record<string, Record<string, unknown>>;
+  /** field → the query's words matched there (bigrams are the typo fallback: not shown). */
+  matched: Record<string, string[]>;
 }
 
 export function compilePostings(index: lunr.Index): Postings {
@@ -101,18 +102,19 @@ export function scorePostings(p: Postings, terms: { t: string; w: number }[], to
     .map((d): [number, number] => [d, scores[d]!])
     .sort((a, b) => b[1] - a[1] || p.refs[a[0]]!.localeCompare(p.refs[b[0]]!))
     .slice(0, top);
-  // Which terms matched in which fields, for the chosen documents only: one pass over the used
+  // Which words matched in which fields, for the chosen documents only: one pass over the used
   // postings (searching each list for each chosen document cost more than the scoring).
-  const out: Candidate[] = best.map(([d, score]) => ({ ref: p.refs[d]!, score, metadata: {} }));
+  const out: Candidate[] = best.map(([d, score]) => ({ ref: p.refs[d]!, score, matched: {} }));
   const rankOf = new Int32Array(p.refs.length).fill(-1);
   best.forEach(([d], i) => (rankOf[d] = i));
   for (const { t, post } of used) {
+    if (t.startsWith(BIGRAM_MARK)) continue;
     const { docs, fieldMask } = post!;
     for (let i = 0; i < docs.length; i++) {
       const r = rankOf[docs[i]!]!;
       if (r < 0) continue;
-      const metadata = out[r]!.metadata;
-      for (let fi = 0; fi < p.fields.length; fi++) if (fieldMask[i]! & (1 << fi)) (metadata[t] ??= {})[p.fields[fi]!] = {};
+      const matched = out[r]!.matched;
+      for (let fi = 0; fi < p.fields.length; fi++) if (fieldMask[i]! & (1 << fi)) (matched[p.fields[fi]!] ??= []).push(t);
     }
   }
   return out;

@@ -82,10 +82,17 @@ export interface RankIndex {
    * reads them per phrase and clears them again (queries run one at a time on the event loop).
    */
   scratch: Float64Array;
-  vocab: Map<string, Set<string>>;
+  /** Entry id → its slot in `covered` (and in the word lists below). */
+  slot: Map<string, number>;
+  /**
+   * word → the entries that hold it: in a question, title or keyword (`inBody` 0) or only in the
+   * body (1). Coverage is then one scan per query word instead of a set lookup per word and candidate.
+   */
+  wordEntries: Map<string, { slots: Int32Array; inBody: Uint8Array }>;
+  /** One coverage slot per entry, all zero between queries (like `scratch`). */
+  covered: Float64Array;
   /** Words of each entry's title and keywords: what the entry is about. */
   subject: Map<string, Set<string>>;
-  bodyVocab: Map<string, Set<string>>;
   /** In how many entries' questions and titles a term occurs (idf for similarity and coverage). */
   df: Map<string, number>;
   /** In how many entries a term occurs anywhere in the Lunr index (chooses the query's terms). */
@@ -123,6 +130,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
   const wordIdf = words.map(idf);
   const wordWeight = sum(wordIdf);
   const queryIds = writeQueryWeights(ix, queryTerms, queryWeights);
+  const coveredSlots = writeCoverage(ix, words, wordIdf);
   try {
     const topics = topicEvidence(ix, queryTerms, queryWeights, allowed);
     const ask = [...lunrWords(ix, words).map((t) => ({ t, w: 1 })), ...rareBigrams(ix, bigrams).map((t) => ({ t, w: TUNING.bigramBoost }))];
@@ -146,14 +154,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
           bestPhrase = i;
         }
       }
-      const vocab = ix.vocab.get(m.ref)!;
-      const bodyVocab = ix.bodyVocab.get(m.ref)!;
-      let covered = 0;
-      for (let i = 0; i < words.length; i++) {
-        const w = words[i]!;
-        covered += vocab.has(w) ? wordIdf[i]! : bodyVocab.has(w) ? TUNING.bodyCoverage * wordIdf[i]! : 0;
-      }
-      const coverage = wordWeight > 0 ? covered / wordWeight : similarity;
+      const coverage = wordWeight > 0 ? ix.covered[ix.slot.get(m.ref)!]! / wordWeight : similarity;
       const topic = (topicScore.get(entry.topic) ?? 0) / bestTopic;
       const score = TUNING.W_SIM * similarity + TUNING.W_LUNR * (m.score / maxLunr) + TUNING.W_COVER * coverage + TUNING.W_TOPIC * topic;
       // Coverage alone says little about a one-word question ("谁" is fully covered by any entry with 谁),
@@ -172,7 +173,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
         entry,
         resembles,
         explain: {
-          terms: explainTerms(m.metadata),
+          terms: m.matched,
           bestQuestion: bestPhrase >= 0 && bestPhrase < entry.questions.length ? entry.questions[bestPhrase] : bestPhrase >= 0 ? entry.title : undefined,
           similarity: round(similarity),
           coverage: round(coverage),
@@ -207,6 +208,7 @@ export function rank(ix: RankIndex, words: string[], bigrams: string[], calibrat
   } finally {
     // The scratch slots are shared by every query on this index: leave them all zero.
     for (const id of queryIds) ix.scratch[id] = 0;
+    for (const slot of coveredSlots) ix.covered[slot] = 0;
   }
 }
 
@@ -274,7 +276,7 @@ function withTopicCandidates(
   }
   if (!extra.size) return found;
   const scored = new Map(scorePostings(ix.postings, ask, extra.size, extra).map((c) => [c.ref, c]));
-  return [...found, ...[...extra].map((ref) => scored.get(ref) ?? { ref, score: 0, metadata: {} })];
+  return [...found, ...[...extra].map((ref) => scored.get(ref) ?? { ref, score: 0, matched: {} })];
 }
 
 /** What the verdict is decided on (each 0–1 or near it); see calibration.ts. */
@@ -353,6 +355,25 @@ function writeQueryWeights(ix: RankIndex, terms: string[], weights: number[]): n
   return ids;
 }
 
+/**
+ * Adds each query word's idf to the coverage slot of every entry that holds it (a body-only word
+ * counts `bodyCoverage` of it) and returns the slots written (the caller clears them).
+ */
+function writeCoverage(ix: RankIndex, words: string[], wordIdf: number[]): number[] {
+  const touched: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const list = ix.wordEntries.get(words[i]!);
+    if (!list) continue;
+    const { slots, inBody } = list;
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
+      touched.push(slot);
+      ix.covered[slot] = ix.covered[slot]! + (inBody[k] ? TUNING.bodyCoverage * wordIdf[i]! : wordIdf[i]!);
+    }
+  }
+  return touched;
+}
+
 /** Terms in more entries than this are left out of candidate search (they still count in the rerank). */
 function candidateMaxDf(n: number): number {
   return Math.min(TUNING.maxCandidateDf, Math.max(TUNING.minCommonDf, n * TUNING.maxCandidateDfShare));
@@ -366,15 +387,6 @@ export function termIdf(n: number, df: Map<string, number>): (t: string) => numb
 export function termWeight(n: number, df: Map<string, number>): (t: string) => number {
   const idf = termIdf(n, df);
   return (t) => (t.startsWith(BIGRAM_MARK) ? TUNING.bigramWeight : 1) * idf(t);
-}
-
-function explainTerms(metadata: Record<string, Record<string, unknown>>): Record<string, string[]> {
-  const byField: Record<string, string[]> = {};
-  for (const [term, fields] of Object.entries(metadata)) {
-    if (term.startsWith(BIGRAM_MARK)) continue;
-    for (const field of Object.keys(fields)) (byField[field] ??= []).push(term);
-  }
-  return byField;
 }
 
 function sum(xs: number[]): number {
