@@ -190,7 +190,7 @@ const commands: Record<string, Command> = {
 };
 
 /** The labelled sets the project keeps (dev and team sets; blind sets in two halves). */
-const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'danger-a', 'danger-b', 'danger-c', 'danger-d', 'talk', 'talk-b'].map((n) => `test/fixtures/blind/${n}.yaml`)];
+const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'stories-d', 'danger-a', 'danger-b', 'danger-c', 'danger-d', 'danger-e', 'talk', 'talk-b', 'talk-c'].map((n) => `test/fixtures/blind/${n}.yaml`)];
 const CALIBRATION_FILE = resolve(__dirname, '../search/calibration.json');
 
 function printReport(r: EvalReport): void {

@@ -13,7 +13,7 @@ import { analyzerFor } from '../../src/search/engine';
 import { FIXTURES, knowledge } from '../helpers';
 import { emergencyRules } from './lexicon';
 
-const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
+const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml', 'danger-e.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
 const describeReport = (name: string, set: EmergencySet) => formatEmergencyReport(name, evaluateEmergency(emergencyRules(), set));
 const misses = (set: EmergencySet, kind: string) =>
   evaluateEmergency(emergencyRules(), set)
@@ -23,9 +23,10 @@ const misses = (set: EmergencySet, kind: string) =>
 /**
  * Past-harm questions that get the one-line 110 caution before their answer (allowed, but noise on a
  * plain past legal question): ceilings just above the tune halves' counts of 2026-12-01
- * (danger-a 10/55, danger-b 2/55, danger-d 18/70; danger-d was 31/70 before the clause-scoped framing).
+ * (danger-a 10/55, danger-b 2/55, danger-d 18/70; danger-d was 31/70 before the clause-scoped framing;
+ * danger-e 14/84, second session of 2026-12-01).
  */
-const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20 };
+const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20, 'danger-e.yaml': 15 };
 
 describe('emergency detection on evaluation sets (tune halves)', () => {
   // Segment as production does: with the search dictionary of the shipped knowledge base.
@@ -59,7 +60,7 @@ describe('emergency detection on evaluation sets (tune halves)', () => {
   it('no in-scope question (dev, extra) and no in-scope story (blind stories, tune) gets the alarm', () => {
     const set: EmergencySet = { emergency: [], past_harm: [], in_scope: [] };
     for (const f of ['dev.yaml', 'extra.yaml']) set.in_scope.push(...(parse(readFileSync(join(FIXTURES, f), 'utf8')) as { in_scope: { q: string }[] }).in_scope);
-    for (const f of ['stories-a.yaml', 'stories-b.yaml']) {
+    for (const f of ['stories-a.yaml', 'stories-b.yaml', 'stories-d.yaml']) {
       const p = join(FIXTURES, 'blind', f);
       if (existsSync(p)) set.in_scope.push(...(parse(readFileSync(p, 'utf8')) as { tune: { in_scope: { q: string }[] } }).tune.in_scope);
     }
