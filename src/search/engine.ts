@@ -15,7 +15,7 @@ import type { KnowledgeEntry, Locale } from '../content/schema';
 import { CALIBRATION, type Calibration } from './calibration';
 import { type Analysis, Analyzer } from './pipeline';
 import { compilePostings, documentFrequencies } from './postings';
-import { type Phrase, type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
+import { type PhraseBlock, type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
 import type { KnowledgeSearch, SearchOptions, SearchResult } from './types';
 
 export { TUNING } from './rank';
@@ -156,19 +156,24 @@ export class SearchEngine implements KnowledgeSearch {
     }
     const n = docs.length;
     const weight = termWeight(n, df);
-    const phrases = new Map<string, Phrase[]>();
+    const phrases = new Map<string, PhraseBlock>();
     const termIds = new Map<string, number>();
     const idOf = (t: string) => termIds.get(t) ?? (termIds.set(t, termIds.size), termIds.size - 1);
     for (const d of docs) {
-      phrases.set(
-        d.id,
-        d.phrases.map((p) => {
-          const set = new Set(p);
-          let w = 0;
-          for (const t of set) w += weight(t);
-          return { terms: Int32Array.from(set, idOf), weight: w };
-        }),
-      );
+      const sets = d.phrases.map((p) => new Set(p));
+      const ids: number[] = [];
+      const ends = new Int32Array(sets.length);
+      const weights = new Float64Array(sets.length);
+      sets.forEach((set, i) => {
+        let w = 0;
+        for (const t of set) {
+          w += weight(t);
+          ids.push(idOf(t));
+        }
+        ends[i] = ids.length;
+        weights[i] = w;
+      });
+      phrases.set(d.id, { terms: Int32Array.from(ids), ends, weights });
     }
     const postings = compilePostings(index);
     const subject = new Map(entries.map((e) => [e.id, new Set([...this.analyzer.analyse(e.title).words, ...this.analyzer.analyse(e.keywords.join(' ')).words])]));
