@@ -8,12 +8,13 @@
  * p99 per set, nearest rank, plus a 10,000-character paste and the one-off compile of the lexicon.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadKnowledge } from '../src/content/loader';
 import { compileEmergencyRules, detectEmergency, emergencyFileSchema } from '../src/dialogs/emergency';
 import { type EmergencySet, evaluateEmergency, formatEmergencyReport, readEmergencySet } from '../src/dialogs/emergency-eval';
 import { analyzerFor } from '../src/search/engine';
+import { evalSetFiles } from '../src/search/eval';
 import { summarise } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -27,7 +28,8 @@ const rules = compileEmergencyRules(emergencyFileSchema.parse(raw));
 const compileMs = performance.now() - c0;
 
 const sets: [string, EmergencySet][] = [];
-for (const f of ['danger-a', 'danger-b', 'danger-c', 'danger-d']) {
+const blindNamed = (prefix: string) => evalSetFiles(FIX).map((p) => basename(p, '.yaml')).filter((n) => n.startsWith(prefix));
+for (const f of blindNamed('danger-')) {
   try {
     const s = readEmergencySet(join(FIX, 'blind', `${f}.yaml`));
     if (s.tune.emergency.length + s.tune.past_harm.length) sets.push([`${f} tune`, s.tune]);
@@ -39,7 +41,7 @@ for (const f of ['danger-a', 'danger-b', 'danger-c', 'danger-d']) {
 const flat = (f: string) => parse(readFileSync(join(FIX, f), 'utf8')) as { in_scope: { q: string }[]; emergency?: string[] };
 const devExtra: EmergencySet = { emergency: (flat('dev.yaml').emergency ?? []).map((q) => ({ q, category: 'dev' })), past_harm: [], in_scope: [...flat('dev.yaml').in_scope, ...flat('extra.yaml').in_scope] };
 sets.push(['dev + extra', devExtra]);
-for (const f of ['stories-a', 'stories-b', 'stories-c']) {
+for (const f of blindNamed('stories-')) {
   try {
     const stories = parse(readFileSync(join(FIX, `blind/${f}.yaml`), 'utf8')) as Record<'tune' | 'holdout', { in_scope: { q: string }[] }>;
     sets.push([`${f} tune`, { emergency: [], past_harm: [], in_scope: stories.tune.in_scope }]);

@@ -19,7 +19,7 @@ import { evaluateTalk, formatTalkReport, readTalkFile } from '../bot/talk-eval';
 import { SearchEngine } from '../search/engine';
 import { writeFileSync } from 'node:fs';
 import { type CalibrationFile, calibrationTable, chooseThreshold, fitCalibration } from '../search/calibration';
-import { type EvalReport, type EvalSet, evaluate, readEvalHalves, verdictSamples } from '../search/eval';
+import { type EvalReport, type EvalSet, evalSetFiles, evaluate, readEvalHalves, verdictSamples } from '../search/eval';
 import { writeIndex } from '../search/store';
 import { readFileSync } from 'node:fs';
 import { fromRows, fromTsv, fromXlsx, TableError, toRows, toTsv, toXlsx } from '../content/tabular';
@@ -190,7 +190,7 @@ const commands: Record<string, Command> = {
 };
 
 /** The labelled sets the project keeps (dev and team sets; blind sets in two halves). */
-const DEFAULT_SETS = ['test/fixtures/dev.yaml', 'test/fixtures/extra.yaml', ...['stories-a', 'stories-b', 'stories-c', 'stories-d', 'danger-a', 'danger-b', 'danger-c', 'danger-d', 'danger-e', 'talk', 'talk-b', 'talk-c'].map((n) => `test/fixtures/blind/${n}.yaml`)];
+const DEFAULT_SETS = evalSetFiles('test/fixtures');
 const CALIBRATION_FILE = resolve(__dirname, '../search/calibration.json');
 
 function printReport(r: EvalReport): void {

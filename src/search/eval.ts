@@ -6,7 +6,8 @@
  * Blind sets (test/fixtures/blind/*.yaml) come in two halves, `tune` and `holdout`: tuning looks at
  * the first only; both are reported, so a gain that does not carry over to the held-out half shows.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Sample } from './calibration';
@@ -22,6 +23,16 @@ export type EvalSet = z.infer<typeof evalFileSchema>;
 
 export function readEvalSet(path: string): EvalSet {
   return evalFileSchema.parse(parse(readFileSync(path, 'utf8')));
+}
+
+/**
+ * The labelled sets the project keeps under `fixtures`: dev.yaml and extra.yaml (our own), then every
+ * blind set in blind/ by name — a new blind set is measured everywhere once its file is committed.
+ */
+export function evalSetFiles(fixtures: string): string[] {
+  const blind = join(fixtures, 'blind');
+  const sets = readdirSync(blind).filter((f) => f.endsWith('.yaml')).sort();
+  return [join(fixtures, 'dev.yaml'), join(fixtures, 'extra.yaml'), ...sets.map((f) => join(blind, f))];
 }
 
 export const HALVES = ['tune', 'holdout'] as const;
