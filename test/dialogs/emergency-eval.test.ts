@@ -13,7 +13,7 @@ import { analyzerFor } from '../../src/search/engine';
 import { FIXTURES, knowledge } from '../helpers';
 import { emergencyRules } from './lexicon';
 
-const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml', 'danger-e.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
+const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml', 'danger-e.yaml', 'danger-f.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
 const describeReport = (name: string, set: EmergencySet) => formatEmergencyReport(name, evaluateEmergency(emergencyRules(), set));
 const misses = (set: EmergencySet, kind: string) =>
   evaluateEmergency(emergencyRules(), set)
@@ -24,9 +24,9 @@ const misses = (set: EmergencySet, kind: string) =>
  * Past-harm questions that get the one-line 110 caution before their answer (allowed, but noise on a
  * plain past legal question): ceilings just above the tune halves' counts of 2026-12-01
  * (danger-a 10/55, danger-b 2/55, danger-d 18/70; danger-d was 31/70 before the clause-scoped framing;
- * danger-e 14/84, second session of 2026-12-01).
+ * danger-e 14/84, danger-f 8/49, second session of 2026-12-01).
  */
-const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20, 'danger-e.yaml': 15 };
+const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20, 'danger-e.yaml': 15, 'danger-f.yaml': 9 };
 
 describe('emergency detection on evaluation sets (tune halves)', () => {
   // Segment as production does: with the search dictionary of the shipped knowledge base.
@@ -68,13 +68,16 @@ describe('emergency detection on evaluation sets (tune halves)', () => {
     assert.deepEqual(misses(set, 'alarmed'), []);
   });
 
-  it('stories-c (tune): at most the one story that tells danger happening now gets the alarm', () => {
-    // One of its in-scope stories is an emergency in all but its label (he is still smashing things,
-    // she and the child are locked in the bedroom): the alarm is right there, and only there.
-    const p = join(FIXTURES, 'blind', 'stories-c.yaml');
-    const set: EmergencySet = { emergency: [], past_harm: [], in_scope: (parse(readFileSync(p, 'utf8')) as { tune: { in_scope: { q: string }[] } }).tune.in_scope };
-    assert.ok(misses(set, 'alarmed').length <= 1, misses(set, 'alarmed').join('\n'));
-  });
+  // stories-c and stories-e each hold one in-scope story that is an emergency in all but its label
+  // (he is still smashing things, she and the child are locked in; the door is about to give): the
+  // alarm is right there, and only there.
+  for (const name of ['stories-c.yaml', 'stories-e.yaml']) {
+    it(`${name} (tune): at most the one story that tells danger happening now gets the alarm`, () => {
+      const p = join(FIXTURES, 'blind', name);
+      const set: EmergencySet = { emergency: [], past_harm: [], in_scope: (parse(readFileSync(p, 'utf8')) as { tune: { in_scope: { q: string }[] } }).tune.in_scope };
+      assert.ok(misses(set, 'alarmed').length <= 1, misses(set, 'alarmed').join('\n'));
+    });
+  }
 
   it('the dev set emergencies are caught', () => {
     const dev = parse(readFileSync(join(FIXTURES, 'dev.yaml'), 'utf8')) as { emergency: string[] };
