@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Sample } from './calibration';
 import type { SearchEngine } from './engine';
+import { searchLocale } from './locale';
 import type { KnowledgeSearch } from './types';
 
 const evalFileSchema = z.object({
@@ -95,7 +96,7 @@ export function evaluate(search: KnowledgeSearch, set: EvalSet): EvalReport {
   const misses: EvalMiss[] = [];
   for (const item of set.in_scope) {
     const expected = Array.isArray(item.topic) ? item.topic : [item.topic];
-    const r = search.search(item.q, { top: 3 });
+    const r = search.search(item.q, { top: 3, locale: searchLocale(item.q, 'zh-CN') });
     const got = r.results.map((h) => h.topic);
     const ok1 = got[0] !== undefined && expected.includes(got[0]);
     if (ok1) top1++;
@@ -106,7 +107,7 @@ export function evaluate(search: KnowledgeSearch, set: EvalSet): EvalReport {
   }
   const leaks: { q: string; got: string }[] = [];
   for (const q of set.out_of_scope) {
-    const r = search.search(q, { top: 3 });
+    const r = search.search(q, { top: 3, locale: searchLocale(q, 'zh-CN') });
     if (r.confident) leaks.push({ q, got: r.results[0]?.id ?? '' });
   }
   const n = set.in_scope.length || 1;
@@ -128,11 +129,11 @@ export function verdictSamples(engine: Pick<SearchEngine, 'judge'>, set: EvalSet
   const out: Sample[] = [];
   for (const item of set.in_scope) {
     const expected = Array.isArray(item.topic) ? item.topic : [item.topic];
-    const r = engine.judge(item.q);
+    const r = engine.judge(item.q, { locale: searchLocale(item.q, 'zh-CN') });
     if (r.features) out.push({ features: r.features, right: expected.includes(r.results[0]?.topic ?? ''), outOfScope: false, actable: r.actable === true });
   }
   for (const q of set.out_of_scope) {
-    const r = engine.judge(q);
+    const r = engine.judge(q, { locale: searchLocale(q, 'zh-CN') });
     if (r.features) out.push({ features: r.features, right: false, outOfScope: true, actable: r.actable === true });
   }
   return out;
