@@ -3,17 +3,21 @@
  * "劳动仲裁怎么申请", "那要带什么材料" means the arbitration materials, not the notary's: citizens
  * leave out what they just read about. Two questions, both from data:
  *   followupCue(text)  is the message shaped like a follow-up?
+ *   looksLikeQuestion(text)  does it ask (a question word or mark, or an A-不 ending: "收费不")?
  *     bare    short and made only of the words follow-ups are made of (question words, 材料/多久/
  *             要钱, pronouns), after a lead word such as 那/还有 or without: "要多长时间", "还有呢"
  *     strong  the same with a character or two of its own ("能补交吗", after a lead "那离婚呢")
  *     weak    short, but it names something of its own ("外地人也行吗")
- *     none    long enough to stand alone
- *   chooseReading(cue, alone, within, topic)  what to act on:
+ *     none    long enough to stand alone — unless it points back at what was said ("像我这种…",
+ *             "这种情况…", lexicon refers_back): then weak, up to refers_back_max_chars
+ *   chooseReading(cue, alone, within, topic, ownHere)  what to act on:
  *     alone   the message searched alone (a confident answer in another topic wins over a weak cue:
  *             a new question)
  *     within  the message searched among the current topic's entries and the entry's follow-ups:
  *             for a bare or strong cue whenever the topic has a confident answer or close
- *             candidates (one tap among them), for a weak cue only when it is not confident alone
+ *             candidates (one tap among them), for a weak cue when it is not confident alone or
+ *             when the topic's sure answer names the message's own words (`ownHere`, the caller's
+ *             judgement: "误工的能要吗" after 交通事故 is about that accident)
  *     narrow  a bare follow-up the topic has nothing close for: a hit elsewhere matched only its
  *             generic words, so offer the entry's follow-ups instead of a wrong topic or "not covered"
  *   matchesOwnWords(hit, terms)  whether a hit found with the topic's words added (the words the
@@ -31,6 +35,9 @@ export const contextFileSchema = z
   .object({
     /** Longer messages (normalised characters) stand alone. */
     max_chars: z.number().int().min(2).max(40),
+    /** Words pointing back at what was said ("像我这种", "这种情况"): a message holding one is a follow-up up to refers_back_max_chars. */
+    refers_back: words.default([]),
+    refers_back_max_chars: z.number().int().min(2).max(60).default(24),
     /** How follow-ups start: 那, 那么, 还有, 另外. */
     leads: words,
     /** What follow-ups are made of: question words, things asked about, pronouns, softeners. */
@@ -40,6 +47,8 @@ export const contextFileSchema = z
     lead_residue_max: z.number().int().min(0).max(10),
     /** A message holding one of these (or "?") asks something ("他不肯赔呢", "找谁反映"). */
     question_words: words.min(1),
+    /** A message ending in one of these asks too: the A-not-A question cut short ("能告他们不", "收费不"). */
+    question_endings: words.default([]),
     /** What a follow-up asks about (fees, time, place …) and how an entry shows it answers it (aspects.ts). */
     aspects: aspectsSchema.default({}),
     /** Characters that are only question scaffolding: the rest of a follow-up is what it is about. */
@@ -50,6 +59,8 @@ export type ContextFile = z.infer<typeof contextFileSchema>;
 
 export interface ContextLexicon {
   maxChars: number;
+  refersBack: string[];
+  refersBackMaxChars: number;
   leads: string[];
   words: Set<string>;
   longestWord: number;
@@ -59,6 +70,7 @@ export interface ContextLexicon {
   residueMax: number;
   leadResidueMax: number;
   questionWords: string[];
+  questionEndings: string[];
   aspects: AspectLexicon;
 }
 
@@ -71,6 +83,8 @@ export function buildContextLexicon(file: ContextFile): ContextLexicon {
   const asks = new Set([...ws, ...aspects.asks.map((a) => a.word)]);
   return {
     maxChars: file.max_chars,
+    refersBack: norm(file.refers_back),
+    refersBackMaxChars: file.refers_back_max_chars,
     leads: norm(file.leads).sort(byLengthDesc),
     words: ws,
     longestWord: Math.max(1, ...[...ws].map((w) => Array.from(w).length)),
@@ -79,6 +93,7 @@ export function buildContextLexicon(file: ContextFile): ContextLexicon {
     residueMax: file.residue_max,
     leadResidueMax: file.lead_residue_max,
     questionWords: norm(file.question_words),
+    questionEndings: norm(file.question_endings),
     aspects,
   };
 }
@@ -128,7 +143,9 @@ export type FollowupCue = 'bare' | 'strong' | 'weak' | 'none';
 export function followupCue(text: string, lex: ContextLexicon): FollowupCue {
   const n = normalizeForMatch(text);
   const len = Array.from(n).length;
-  if (!n || len > lex.maxChars) return 'none';
+  if (!n) return 'none';
+  // Longer, but pointing back at what was said ("像我这种要查家里有没有钱吗"): not a question of its own.
+  if (len > lex.maxChars) return len <= lex.refersBackMaxChars && lex.refersBack.some((w) => n.includes(w)) ? 'weak' : 'none';
   const lead = lex.leads.find((l) => n.startsWith(l) && n.length > l.length);
   const body = lead ? n.slice(lead.length) : n;
   const rest = Array.from(uncovered(body, lex)).length;
@@ -137,23 +154,25 @@ export function followupCue(text: string, lex: ContextLexicon): FollowupCue {
   return 'weak';
 }
 
-/** The message asks something (a question word or a question mark), as opposed to answering. */
+/** The message asks something (a question word, a question ending or mark), as opposed to answering. */
 export function looksLikeQuestion(text: string, lex: ContextLexicon): boolean {
   if (/[?？]/.test(text)) return true;
   const n = normalizeForMatch(text);
-  return lex.questionWords.some((w) => n.includes(w));
+  return lex.questionWords.some((w) => n.includes(w)) || lex.questionEndings.some((w) => n.length > w.length && n.endsWith(w));
 }
 
 export type Reading = 'alone' | 'within' | 'narrow';
 
 /** Which search result a message is answered from; see the module comment. */
-export function chooseReading(cue: FollowupCue, alone: SearchResult, within: SearchResult | undefined, topic: string | undefined): Reading {
+export function chooseReading(cue: FollowupCue, alone: SearchResult, within: SearchResult | undefined, topic: string | undefined, ownHere = false): Reading {
   if (cue === 'none' || !within || !topic) return 'alone';
   const best = alone.results[0];
   if (alone.confident && best?.topic === topic) return 'alone';
   const strongish = cue === 'bare' || cue === 'strong';
   const close = within.results.some((h) => h.resembles);
-  if ((within.confident && within.results.length) || close) return strongish || !alone.confident ? 'within' : 'alone';
+  // A weak cue answered confidently elsewhere stays in the topic only when the topic is sure too
+  // and its answer says what the message's own words name ("误工的能要吗" after 交通事故).
+  if ((within.confident && within.results.length) || close) return strongish || !alone.confident || ownHere ? 'within' : 'alone';
   // Made of follow-up words only: a hit elsewhere matched nothing but those words. With a word or
   // two of its own that search cannot place at all ("他要是不赔咋办"), it is still about the topic.
   const nothingAlone = !alone.confident && !alone.results.some((h) => h.resembles);

@@ -53,6 +53,12 @@ export interface TalkContext {
   topic?: string;
   /** The entries of the last "您想问的是" choice: a follow-up typed instead of a pick is read among them. */
   offered?: string[];
+  /**
+   * What the citizen said that the current context came from: the last question searched (and the
+   * follow-ups read with it), so an elliptical follow-up can be searched together with it — also
+   * when that question was not answered ("您想问的是", "不在范围内"). A menu pick clears it.
+   */
+  said?: string;
 }
 
 export interface Profile {

@@ -42,6 +42,12 @@ describe('follow-ups read against the answer on screen', () => {
       assert.equal(looksLikeQuestion('我在铜山', lex), false);
       assert.equal(looksLikeQuestion('鼓楼区?', lex), true);
     });
+    it('an A-不 question said short ("俺能告他们不", "收费不") asks too', () => {
+      assert.equal(looksLikeQuestion('俺能告他们不', lex), true);
+      assert.equal(looksLikeQuestion('收费不', lex), true);
+      assert.equal(looksLikeQuestion('不', lex), false);
+      assert.equal(looksLikeQuestion('我住铜山', lex), false);
+    });
   });
 
   describe('which reading is answered', () => {
@@ -55,6 +61,10 @@ describe('follow-ups read against the answer on screen', () => {
     });
     it('a weak cue loses to a confident answer in another topic: a new question', () => {
       assert.equal(chooseReading('weak', elsewhere, inTopic, topic), 'alone');
+    });
+    it('a weak cue confident elsewhere stays in the topic when the topic’s sure answer names its own words', () => {
+      assert.equal(chooseReading('weak', elsewhere, inTopic, topic, true), 'within');
+      assert.equal(chooseReading('weak', elsewhere, weakInTopic, topic, false), 'alone');
     });
     it('not confident alone but confident in the topic → the topic', () => {
       assert.equal(chooseReading('weak', nothing, inTopic, topic), 'within');

@@ -13,14 +13,20 @@
  * entry there that names it (aspects.ts) — unless the message has words of its own that search is
  * sure of elsewhere (a new question), or search is sure of an entry elsewhere naming more of what
  * it asks. Otherwise "那要带什么材料" after 劳动仲裁 is searched among that topic's entries and the
- * entry's follow-ups (search option `within`) when that reading is the better one. When the topic
- * has nothing sure for the message alone, the words the citizen left out are put back: the topic's
- * title in front, searched among the topic's other entries and the follow-ups (not the entry
- * already on screen). A strong hit there that matched the message's own words answers it;
- * otherwise a follow-up made of follow-up words ("还有呢"), or with a word of its own search cannot
- * place at all, is narrowed to the topic — those hits, then the entry's follow-ups, one tap among
- * them, never an entry of another topic. One entry left to offer, of the topic the conversation
- * is in, is answered instead of offered alone.
+ * entry's follow-ups (search option `within`) when that reading is the better one — also for a
+ * message with a word of its own that search places elsewhere, when the topic is sure too and its
+ * answer names that word ("误工的能要吗" after 交通事故). When nothing is sure for the follow-up,
+ * the words the citizen left out are put back: the topic's title in front, then what the citizen
+ * said before (talk.said: the question this context came from and the follow-ups read with it),
+ * searched among the topic's other entries and the follow-ups (not the entry already on screen).
+ * A strong hit there that matched the message's own words answers it; otherwise a follow-up made
+ * of follow-up words ("还有呢"), or with a word of its own search cannot place at all, is narrowed
+ * to the topic — those hits, then the entry's follow-ups, one tap among them, never an entry of
+ * another topic. One entry left to offer, of the topic the conversation is in, is answered instead
+ * of offered alone. The same reading with what was said before serves a follow-up to a question
+ * that was not answered ("您想问的是", not covered, an emergency reply): "我爸是烈士 想打官司" →
+ * choice → "像俺们这种还要查家里有没有钱吗" is searched with the first message in front, and
+ * answered when search is then sure.
  * Slot `followup` is true when the answer stays in the topic on screen.
  * Every not-confident search is recorded for editors (UnansweredSink, masked text) and counts a
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
@@ -28,7 +34,7 @@
 import type { Locale } from '../../content/schema';
 import type { SearchResult } from '../../search/types';
 import { aspectsCovered, aspectsOf, resolveFollowup } from '../aspects';
-import { chooseReading, followupCue, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
+import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
 import { SLOTS } from '../ids';
 import type { StepContext, StepHandler } from '../step-contract';
 import { forSearch } from '../input';
@@ -54,17 +60,40 @@ interface Read {
   offer?: string[];
   /** A follow-up resolved to one entry of the topic on screen by what it asks about (aspects.ts). */
   answer?: string;
+  /** Shaped like a follow-up (context.ts followupCue): not a question of its own. */
+  elliptical?: boolean;
+}
+
+/** What the citizen said before is kept this long at most (its latest characters). */
+export const MAX_SAID_CHARS = 120;
+
+/** `said` and the new message, as the context the next follow-up is read with (the latest words kept). */
+export function joinSaid(said: string | undefined, q: string): string {
+  const joined = said ? `${said} ${q}` : q;
+  const cs = Array.from(joined);
+  return cs.length > MAX_SAID_CHARS ? cs.slice(cs.length - MAX_SAID_CHARS).join('') : joined;
 }
 
 /**
- * The words the citizen left out put back: the message with the topic's title in front, among the
- * topic's entries and the entry's follow-ups except the entry already on screen.
+ * The words the citizen left out put back, searched among the topic's entries and the entry's
+ * follow-ups except the entry already on screen (with no topic, among the entries offered and
+ * their topics, or everywhere): the message with the topic's title in front, then with what the citizen said
+ * before (talk.said) in front. The first of them search is sure of wins.
  */
-function withTopicWords(ctx: StepContext, q: string, locale: Locale, topic: string, entry: string | undefined, followups: readonly string[]): SearchResult | undefined {
+function withWordsBefore(ctx: StepContext, q: string, locale: Locale, topic: string | undefined, entry: string | undefined, ids: readonly string[]): SearchResult | undefined {
   const kb = ctx.services.kb;
-  const others = [...new Set([...kb.entries.filter((e) => e.topic === topic).map((e) => e.id), ...followups])].filter((id) => id !== entry);
-  if (!others.length) return undefined;
-  return ctx.services.search.search(`${kb.topic(topic)?.title ?? ''} ${q}`, { top: 5, locale, within: { ids: others } });
+  // With no topic, among the entries offered and their topics ("您想问的是" across topics).
+  const topics = topic ? [topic] : [...new Set(ids.map((id) => kb.entry(id)?.topic).filter((t) => !!t))];
+  const within = topics.length || ids.length ? { ids: [...new Set([...kb.entries.filter((e) => topics.includes(e.topic)).map((e) => e.id), ...ids])].filter((id) => id !== entry) } : undefined;
+  if (within && !within.ids.length) return undefined;
+  const fronts = [topic ? kb.topic(topic)?.title : undefined, ctx.talk.said];
+  let last: SearchResult | undefined;
+  for (const front of fronts) {
+    if (!front) continue;
+    last = ctx.services.search.search(`${front} ${q}`, { top: 5, locale, ...(within ? { within } : {}) });
+    if (sure(last)) return last;
+  }
+  return last;
 }
 
 /** Sure of one entry (not only of its topic). */
@@ -93,19 +122,37 @@ function readAspect(ctx: StepContext, q: string, aspects: string[], alone: Searc
   return 'answer' in r ? { result: within, followup: true, answer: r.answer } : { result: within, followup: true, offer: r.offer };
 }
 
+/**
+ * A follow-up that nothing answers surely is read together with what the citizen said before
+ * (withWordsBefore): that reading answers it when search is sure of it and its answer matched
+ * words of the message itself, not only the words said before.
+ */
+function joined(ctx: StepContext, q: string, locale: Locale, alone: SearchResult, topic: string | undefined, entry: string | undefined, ids: readonly string[]): { answer?: SearchResult; near?: SearchResult } {
+  const near = withWordsBefore(ctx, q, locale, topic, entry, ids);
+  return { answer: near && sure(near) && matchesOwnWords(near.results[0], alone.terms) ? near : undefined, near };
+}
+
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
 function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   const search = ctx.services.search;
   const alone = search.search(q, { top: 5, locale });
   const { entry, topic } = ctx.talk;
   const offered = ctx.talk.offered ?? [];
-  if (!topic && !offered.length) return { result: alone, followup: false };
   const lex = ctx.services.flows.context;
   const cue = followupCue(q, lex);
+  // Nothing answered yet, but something said ("想离婚" → not covered → "要带啥"): an elliptical
+  // message is read together with it.
+  const elliptical = cue !== 'none';
+  const aloneOr = (followup: boolean, ids: readonly string[] = offered): Read => {
+    const j = elliptical && !sure(alone) ? joined(ctx, q, locale, alone, topic, entry, ids).answer : undefined;
+    return j ? { result: j, followup: followup || (!!topic && j.results[0]?.topic === topic), elliptical } : { result: alone, followup, elliptical };
+  };
+  if (!topic && !offered.length) return aloneOr(false);
   const inTopic = !!topic && alone.confident && alone.results[0]?.topic === topic;
   const aspects = aspectsOf(q, lex.aspects);
   // Long enough to stand alone: read in the topic only when search cannot place it and it names an aspect.
   if (cue === 'none' && (sure(alone) || !aspects.length)) return { result: alone, followup: inTopic };
+  const read = (r: Read): Read => ({ ...r, elliptical });
   const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
   const ids = [...new Set([...followups, ...offered])];
   const within = search.search(q, { top: 10, locale, within: { topics: topic ? [topic] : [], ids } });
@@ -116,21 +163,24 @@ function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   const own = ownTerms(q, alone.terms, lex);
   const ownFits = cue === 'bare' || cue === 'strong' || ownTermsMatched(own, within.results) >= OWN_TERMS_IN_TOPIC;
   if (aspects.length && ownFits && !(sure(alone) && (inTopic || own.length > 0))) {
-    const read = readAspect(ctx, q, aspects, alone, within, ids);
-    if (read) return read;
+    const byAspect = readAspect(ctx, q, aspects, alone, within, ids);
+    if (byAspect) return read(byAspect);
   }
-  if (cue === 'none' || !topic) return { result: alone, followup: inTopic };
-  const reading = chooseReading(cue, alone, within, topic);
-  if (reading === 'narrow' || (reading === 'within' && !sure(within) && cue !== 'weak')) {
-    const expanded = withTopicWords(ctx, q, locale, topic, entry, ids);
-    if (expanded && sure(expanded) && matchesOwnWords(expanded.results[0], alone.terms)) return { result: expanded, followup: true };
+  if (cue === 'none' || !topic) return aloneOr(inTopic, ids);
+  // The topic's sure answer names what the message's own words name.
+  // Only for a message that asks something: a bare name ("劳动合同") is a new question.
+  const ownHere = sure(within) && own.length > 0 && looksLikeQuestion(q, lex) && ownTermsMatched(own, within.results.slice(0, 1)) >= 1;
+  const reading = chooseReading(cue, alone, within, topic, ownHere);
+  const result = reading === 'within' ? within : alone;
+  if (reading === 'narrow' || !sure(result)) {
+    const { answer: expanded, near } = joined(ctx, q, locale, alone, topic, entry, ids);
+    if (expanded) return read({ result: expanded, followup: true });
     if (reading === 'narrow') {
-      const offer = [...new Set([...(expanded?.results ?? []).map((h) => h.id), ...ids])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
-      if (offer.length) return { result: within, followup: true, offer };
+      const offer = [...new Set([...(near?.results ?? []).map((h) => h.id), ...ids])].filter((id) => id !== entry).slice(0, MAX_CANDIDATES);
+      if (offer.length) return read({ result: within, followup: true, offer });
     }
   }
-  const result = reading === 'within' ? within : alone;
-  return { result, followup: reading === 'within' || inTopic };
+  return read({ result, followup: reading === 'within' || inTopic });
 }
 
 /** The topic of the offered entries: the one they all share, or most of them (none when split). */
@@ -152,7 +202,10 @@ export const search: StepHandler<'search'> = {
     const q = forSearch(typeof raw === 'string' ? raw : '');
     const locale = searchLocale(q, ctx.locale);
     const contextTopic = ctx.talk.topic;
-    const { result: r, followup, offer, answer } = readInContext(ctx, q, locale);
+    const { result: r, followup, offer, answer, elliptical } = readInContext(ctx, q, locale);
+    // What the next follow-up is read with: this message, after what was said before when it was
+    // read with it (an answer in the topic, or a follow-up still unanswered).
+    ctx.talk.said = followup || (elliptical && !sure(r) && !answer) ? joinSaid(ctx.talk.said, q) : q || undefined;
     const best = r.results[0];
     // Search may say it is sure of the topic only ("topic"): one tap among that topic's entries.
     const topicOnly = r.reason === 'topic';
