@@ -35,6 +35,8 @@ export const choiceLexiconFileSchema = z
     helpful_cues: words.default([]),
     unhelpful_cues: words.default([]),
     feedback_max_chars: z.number().int().min(1).max(40).default(10),
+    /** Said before the feedback without changing it ("挺有用", "完全没回答"): dropped from the start. */
+    feedback_leading: words.default(['算是', '还算', '感觉', '觉得', '我觉得', '确实', '真的', '挺', '很', '太', '非常', '特别', '嗯', '哦']),
   })
   .strict();
 
@@ -53,10 +55,15 @@ export interface ChoiceLexicon {
     /** Longest first; unhelpful cues are tried before helpful ones ("没有帮助" holds "有帮助"). */
     cues: { cue: string; helpful: boolean }[];
     maxChars: number;
+    /** feedback_leading, any number of them at the start. */
+    leading: RegExp;
   };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The words as one regular expression, longest first (never matches when there are none). */
+const alternation = (ws: string[], open: string, close: string) =>
+  ws.length ? new RegExp(`${open}${[...ws].sort((a, b) => b.length - a.length).map(esc).join('|')}${close}`) : /(?!)/;
 const byLengthDesc = (a: string, b: string) => b.length - a.length;
 const CJK = /[\u3400-\u9FFF\uF900-\uFAFF]/;
 
@@ -92,6 +99,7 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
         ...norm(data.helpful_cues).sort(byLengthDesc).map((cue) => ({ cue, helpful: true })),
       ],
       maxChars: data.feedback_max_chars,
+      leading: alternation(norm(data.feedback_leading), '^(?:', ')+'),
     },
   };
 }
@@ -140,8 +148,6 @@ export function recognizeYesNo(input: string, lex: ChoiceLexicon): 'yes' | 'no' 
 /** A cue must be at least this share of a short answer ("没解决我的问题": 没解决 is 3 of 7). */
 export const FEEDBACK_MIN_CUE_SHARE = 0.4;
 const NEGATED_BEFORE = /[不没无]/;
-// Not 还: "还有呢" asks for more, it does not say "有".
-const LEADING_SOFTENERS = /^(?:算是|还算|感觉|觉得|我觉得|确实|真的|挺|很|太|非常|特别|嗯|哦)+/;
 
 /** "可以可以" → "可以": a text that is one short word repeated, as that word (else the text). */
 function onceOf(text: string): string {
@@ -169,7 +175,7 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
   for (const c of [whole, first]) {
     if (!c) continue;
     const soft = c.replace(TRAILING_SOFTENERS, '');
-    for (const x of [c, soft, c.replace(LEADING_SOFTENERS, ''), soft.replace(LEADING_SOFTENERS, '')]) if (x) forms.add(x);
+    for (const x of [c, soft, c.replace(f.leading, ''), soft.replace(f.leading, '')]) if (x) forms.add(x);
   }
   // A word said twice or more ("可以可以", "没用没用") is the word said once.
   for (const x of [...forms]) forms.add(onceOf(x));
@@ -182,16 +188,20 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
   // "算了": nothing more wanted); bare acknowledgements ("好的") say "got it", not "helpful".
   if (isSkip(input, lex)) return undefined;
   if (yn === 'no') return 'unhelpful';
+  // The share is of the answer without what only softens it ("完全没回答我的问题", "清楚多了 谢谢").
+  const core = whole.replace(TRAILING_SOFTENERS, '').replace(f.leading, '');
   for (const { cue, helpful } of f.cues) {
-    const at = whole.indexOf(cue);
-    if (at < 0) continue;
-    // "不太明白", "好像没什么用": a helpful cue shortly after a negation says the opposite; the
-    // negation and the cue together then have to be most of the answer.
-    const before = whole.slice(Math.max(0, at - 3), at);
-    const neg = helpful ? before.search(NEGATED_BEFORE) : -1;
-    const span = neg >= 0 ? before.length - neg + cue.length : cue.length;
-    if (span / whole.length < FEEDBACK_MIN_CUE_SHARE) continue;
-    return helpful && neg < 0 ? 'helpful' : 'unhelpful';
+    for (const text of core && core !== whole ? [whole, core] : [whole]) {
+      const at = text.indexOf(cue);
+      if (at < 0) continue;
+      // "不太明白", "好像没什么用": a helpful cue shortly after a negation says the opposite; the
+      // negation and the cue together then have to be most of the answer.
+      const before = text.slice(Math.max(0, at - 3), at);
+      const neg = helpful ? before.search(NEGATED_BEFORE) : -1;
+      const span = neg >= 0 ? before.length - neg + cue.length : cue.length;
+      if (span / text.length < FEEDBACK_MIN_CUE_SHARE) continue;
+      return helpful && neg < 0 ? 'helpful' : 'unhelpful';
+    }
   }
   return undefined;
 }

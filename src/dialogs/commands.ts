@@ -9,6 +9,7 @@
  *   closing   or, for acknowledge, start with an acknowledgement and go on with what the citizen
  *             will do, asking nothing ("好 我明天就去仲裁委问问")
  * A message of nothing but emoji and punctuation that no list names is `symbols_only`.
+ * asksAboutLanguage: "你会说英语吗" asks whether the bot speaks English — told how to switch, not switched.
  * Anything else is left to the flow or to search, so "怎么找律师" stays a question while "找律师"
  * asks for a person, and "谢谢，那工伤怎么认定" is a question.
  * Contract: pure; never throws; undefined when the message is not a command.
@@ -39,6 +40,11 @@ export const commandsFileSchema = z
      * A closing remark: an acknowledgement, then what the citizen will do now ("好 我明天就去问问",
      * "知道了 回头我打电话试试"), with no question in it → acknowledge.
      */
+    /**
+     * Asking whether the bot speaks a language, in another script ("你会说英语吗"): not a switch
+     * yet; the citizen is told how to switch (template language-offer). How such a question ends.
+     */
+    language_question_endings: words.default([]),
     closing: z
       .object({
         starts: words.min(1),
@@ -68,6 +74,7 @@ export interface CommandLexicon {
   longestPiece: number;
   symbolsOnly?: Command;
   closing?: { starts: string[]; plans: string[]; asks: string[]; maxChars: number };
+  languageQuestionEndings: string[];
 }
 
 const COLLAPSED = { keepEmoji: true, collapseRepeats: true } as const;
@@ -105,6 +112,7 @@ export function buildCommandLexicon(file: CommandsFile): CommandLexicon {
     pieces,
     longestPiece: Math.max(0, ...[...pieces.keys()].map((k) => Array.from(k).length)),
     symbolsOnly: file.symbols_only,
+    languageQuestionEndings: file.language_question_endings.map((w) => normalizeForMatch(w)).filter(Boolean),
     closing: file.closing && {
       starts: file.closing.starts.map((w) => normalizeForMatch(w)).filter(Boolean).sort((a, b) => b.length - a.length),
       plans: file.closing.plans.map((w) => normalizeForMatch(w)).filter(Boolean),
@@ -203,4 +211,20 @@ export function matchLanguageSwitch(text: string, lex: CommandLexicon): Locale |
     }
   }
   return undefined;
+}
+
+const CJK = /[\u3400-\u9FFF]/;
+
+/**
+ * A language request (matchLanguageSwitch gave `locale`) that asks whether, rather than asks to:
+ * written in the other script ("你会说英语吗", "do you speak chinese?") and ending as a question
+ * (a question mark or language_question_endings). The citizen may not read the language asked
+ * about, so the bot says how to switch instead of switching.
+ */
+export function asksAboutLanguage(text: string, locale: Locale, lex: CommandLexicon): boolean {
+  const otherScript = locale === 'zh-CN' ? !CJK.test(text) : CJK.test(text);
+  if (!otherScript) return false;
+  if (/[?？]/.test(text)) return true;
+  const n = normalizeForMatch(text);
+  return lex.languageQuestionEndings.some((w) => n.length > w.length && n.endsWith(w));
 }

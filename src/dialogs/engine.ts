@@ -4,7 +4,8 @@
  *   2. emergency check (lexicon/emergency.yaml) — danger now → the emergency flow, whatever
  *      flow was open; its first reply names 110 (and 120/119 where fitting). Weaker signals
  *      (caution) → a one-line 110 notice, then the message is handled as below
- *   3. language switch ("English", "中文", or the channel's locale when the citizen has not chosen)
+ *   3. language switch ("English", "中文", or the channel's locale when the citizen has not chosen);
+ *      asked about in the other script ("你会说英语吗"): told how to switch, not switched
  *   4. a district named anywhere is remembered for routes
  *   5. commands understood anywhere: reset, greeting, menu, help, back, human (→ handoff flow),
  *      and the courtesies thanks / acknowledge / smalltalk ("谢谢", "好的", "哈哈"): a short reply,
@@ -20,7 +21,7 @@ import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dial
 import type { Locale } from '../content/schema';
 import { DEFAULT_LOCALE, isLocale, localeFromTag } from '../i18n/locale';
 import { isSkip, recognizeChoice } from './choice-recognizer';
-import { type Command, matchCommand, matchLanguageSwitch } from './commands';
+import { asksAboutLanguage, type Command, matchCommand, matchLanguageSwitch } from './commands';
 import { onlyNamesDistrict } from './district';
 import { alertView } from './alert';
 import { detectEmergency } from './emergency';
@@ -161,6 +162,8 @@ export class DialogEngine {
       await this.send(context, scope, this.render(scope, CODE_TEMPLATES.emergencyCaution, { alert }));
     } else if (alarm) {
       logger.warn({ ...log, categories: alarm.categories, matched: alarm.matched }, 'emergency signals');
+      // Not searched, but said: a follow-up after the emergency reply is read together with it.
+      scope.talk.said = text;
       await dc.cancelAllDialogs();
       await dc.beginDialog(FLOW_DIALOG_ID, {
         flow: CORE_FLOWS.emergency,
@@ -170,6 +173,12 @@ export class DialogEngine {
     }
 
     const lang = matchLanguageSwitch(text, flows.commands);
+    if (lang && lang !== scope.locale && asksAboutLanguage(text, lang, flows.commands)) {
+      // "你会说英语吗": the citizen may not read English; say how to switch rather than switching.
+      await this.send(context, scope, this.render(scope, CODE_TEMPLATES.languageOffer));
+      await this.resume(dc);
+      return;
+    }
     if (lang) {
       scope.profile.locale = lang;
       scope.profile.localeExplicit = true;
@@ -200,6 +209,7 @@ export class DialogEngine {
         delete scope.talk.entry;
         delete scope.talk.topic;
         delete scope.talk.offered;
+        delete scope.talk.said;
         await dc.cancelAllDialogs();
         await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
         return;

@@ -74,6 +74,8 @@ export const CODE_TEMPLATES = {
   route: asTemplate('route'),
   help: asTemplate('help'),
   languageSwitched: asTemplate('language-switched'),
+  /** "你会说英语吗": how to switch, in both languages, with what the bot does. */
+  languageOffer: asTemplate('language-offer'),
   nonText: asTemplate('non-text'),
   handoffSummary: asTemplate('handoff-summary'),
   handoffFailed: asTemplate('handoff-failed'),

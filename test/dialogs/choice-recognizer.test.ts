@@ -218,6 +218,11 @@ describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () 
     ['不太明白', 'unhelpful'],
     ['好像没什么用', 'unhelpful'],
     ['对我有帮助', 'helpful'],
+    // Softened at the start or end: the cue is counted against what is left.
+    ['根本没回答我问的', 'unhelpful'],
+    ['压根没解决我的问题', 'unhelpful'],
+    ['明白多了 谢谢', 'helpful'],
+    ['懂了一些 谢谢你', 'helpful'],
     ['不用了', undefined],
     ['用什么材料', undefined],
     ['好的', undefined],

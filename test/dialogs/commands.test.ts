@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { composedOf, matchCommand, matchLanguageSwitch } from '../../src/dialogs/commands';
+import { asksAboutLanguage, composedOf, matchCommand, matchLanguageSwitch } from '../../src/dialogs/commands';
 import { commandLexicon } from './lexicon';
 
 const lex = commandLexicon();
@@ -55,6 +55,14 @@ describe('language switch', () => {
     ['', undefined],
   ];
   for (const [text, want] of cases) it(`"${text}" → ${want ?? 'no switch'}`, () => assert.equal(matchLanguageSwitch(text, lex), want));
+  it('asked about in the other script ("你会讲英文吗"), it is a question about the language, not yet a switch', () => {
+    for (const t of ['你会讲英文吗', '能用英语不', '可以说英文吗？']) assert.equal(asksAboutLanguage(t, matchLanguageSwitch(t, lex)!, lex), true, t);
+    assert.equal(asksAboutLanguage('do you speak chinese?', 'zh-CN', lex), true);
+  });
+  it('asked for, or asked in the script of the language named, it is a switch', () => {
+    for (const t of ['请用英文', '说英语', 'Can you speak English?']) assert.equal(asksAboutLanguage(t, matchLanguageSwitch(t, lex)!, lex), false, t);
+    assert.equal(asksAboutLanguage('你会说中文吗', 'zh-CN', lex), false);
+  });
 });
 
 describe('thanks', () => {
@@ -123,7 +131,7 @@ describe('courtesies: thanks, acknowledgements, small talk', () => {
 
 describe('closing remarks and who runs the bot', () => {
   it('an acknowledgement followed by what the citizen will do, asking nothing, is an acknowledgement', () => {
-    for (const t of ['好 我明天就去问问', '知道了 回头我打电话试试', '行 那我先去找他们谈谈']) assert.equal(matchCommand(t, lex), 'acknowledge', t);
+    for (const t of ['好 我明天就去问问', '知道了 回头我打电话试试', '行 那我先去找他们谈谈', '那好 俺明天去找村里问问']) assert.equal(matchCommand(t, lex), 'acknowledge', t);
   });
   it('one that asks something, or does not start with an acknowledgement, is left to search', () => {
     for (const t of ['好 那我去哪申请', '好 我自己去申请吗', '我明天就去问问', '好的我想问一下离婚']) assert.equal(matchCommand(t, lex), undefined, t);
@@ -131,5 +139,10 @@ describe('closing remarks and who runs the bot', () => {
   it('asking who runs the bot gets the help reply', () => {
     for (const t of ['你们是哪个单位的', '你是司法局的吗']) assert.equal(matchCommand(t, lex), 'help', t);
     assert.equal(matchCommand('你们能帮我申请法律援助吗', lex), undefined);
+  });
+  it('asking its name gets the help reply; complaining that it knows nothing is small talk', () => {
+    for (const t of ['你叫什么名儿', '怎么称呼你', '你叫啥']) assert.equal(matchCommand(t, lex), 'help', t);
+    for (const t of ['你怎么什么都不懂', '你咋这么笨', '你啥也不会']) assert.equal(matchCommand(t, lex), 'smalltalk', t);
+    for (const t of ['名字怎么改', '孩子改名字去哪办', '咋办']) assert.equal(matchCommand(t, lex), undefined, t);
   });
 });

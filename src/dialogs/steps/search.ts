@@ -125,11 +125,15 @@ function readAspect(ctx: StepContext, q: string, aspects: string[], alone: Searc
 /**
  * A follow-up that nothing answers surely is read together with what the citizen said before
  * (withWordsBefore): that reading answers it when search is sure of it and its answer matched
- * words of the message itself, not only the words said before.
+ * words of the message itself, not only the words said before — or, with no entry on screen, when
+ * the message has no search words of its own.
  */
 function joined(ctx: StepContext, q: string, locale: Locale, alone: SearchResult, topic: string | undefined, entry: string | undefined, ids: readonly string[]): { answer?: SearchResult; near?: SearchResult } {
   const near = withWordsBefore(ctx, q, locale, topic, entry, ids);
-  return { answer: near && sure(near) && matchesOwnWords(near.results[0], alone.terms) ? near : undefined, near };
+  // A message with no search words at all ("那要给多少") adds only what it asks: with nothing
+  // answered yet, the reading of what was said before is its answer.
+  const own = matchesOwnWords(near?.results[0], alone.terms) || (!alone.terms.length && !entry);
+  return { answer: near && sure(near) && own ? near : undefined, near };
 }
 
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
