@@ -1,7 +1,7 @@
 /**
  * Conversation-level evaluation: the real bot in a sandbox (sandbox.ts: createBot over the given
  * knowledge, search and flows, memory state and sinks, driven in process), one new conversation per
- * item of a talk set (test/fixtures/blind/talk.yaml, talk-b.yaml: `{ tune: TalkSet, holdout: TalkSet }`).
+ * item of a talk set (test/fixtures/blind/talk.yaml, talk-b.yaml, talk-c.yaml: `{ tune: TalkSet, holdout: TalkSet }`).
  * It measures what a unit test of one matcher cannot: what the citizen actually gets back.
  *   acknowledgement  "好的", "谢谢": no knowledge entry, not "please rephrase", no "您想问的是"
  *   chitchat         "今天天气怎么样": told what the bot covers (a scope template), no entry, no rephrase
