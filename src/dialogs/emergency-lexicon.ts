@@ -205,7 +205,8 @@ export function compileEmergencyRules(file: EmergencyFile): EmergencyRules {
     glue,
     glueEdges: new Set([...glue].flatMap((g) => [g[0]!, g[g.length - 1]!])),
     wholeWords,
-    typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeMember(a).text, normalizeMember(b).text]).filter(([a]) => !!a),
+    // Typo keys keep their spaces: pinyin typed for a danger word ("zou diu") is matched as typed.
+    typos: Object.entries(file.typos).map(([a, b]): [string, string] => [normalizeKeepSpaces(a.trim()), normalizeMember(b).text]).filter(([a]) => !!a),
     verifiedLines: file.verified_lines,
   };
 }

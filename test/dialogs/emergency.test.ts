@@ -49,6 +49,8 @@ const EMERGENCIES: [string, string[]][] = [
   ['my child was kidnapped', ['110']],
   ['😱救命😱', ['110']],
   ['救\u200b命', ['110']],
+  ['xiao hai zou diu le 在万达', ['110']],
+  ['my roommate just took a whole bottle of pills and she is not waking up', ['110', '120']],
 ];
 
 /** Ordinary legal questions, some mentioning violence or accidents in a legal framing: never the alarm
@@ -152,7 +154,10 @@ const CLAUSE_PAIRS: [now: string, before: string][] = [
 ];
 
 /** Danger words with an unclear time and a legal question: the caution line, then the answer. */
-const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了'];
+const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了', '救命啊 砍我那个人判了三年 赔偿一分没给 我咋办'];
+
+/** Everyday words some farewells also use: nothing at all, not even the caution line. */
+const EVERYDAY = ['那就这样吧 谢谢', '好的 就这样吧', '我爸的存折谁拿着', '房东把门锁换了 我的东西全在里面 今晚住哪都不知道'];
 
 describe('emergency detection', () => {
   for (const [text, calls] of EMERGENCIES) {
@@ -192,6 +197,12 @@ describe('emergency detection', () => {
   for (const text of CAUTIONS) {
     it(`unclear time: "${text}" gets the caution (110 line, then its answer)`, () => {
       assert.equal(detect(text)?.level, 'caution', JSON.stringify(detect(text)));
+    });
+  }
+
+  for (const text of EVERYDAY) {
+    it(`everyday words: "${text}" gets no 110 line`, () => {
+      assert.equal(detect(text), undefined, JSON.stringify(detect(text)));
     });
   }
 
