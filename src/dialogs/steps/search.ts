@@ -32,6 +32,7 @@
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
  */
 import type { Locale } from '../../content/schema';
+import { searchLocale } from '../../search/locale';
 import type { SearchResult } from '../../search/types';
 import { aspectsCovered, aspectsOf, resolveFollowup } from '../aspects';
 import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
@@ -45,12 +46,6 @@ export const MAX_CANDIDATES = 3;
 /** A message with words of its own is read by aspect in the topic only if the topic knows most of them. */
 export const OWN_TERMS_IN_TOPIC = 0.5;
 
-const CJK = /[\u3400-\u9FFF]/;
-/** Chinese text is searched in Chinese whatever the chat language; Latin text in English. */
-export function searchLocale(text: string, locale: Locale): Locale {
-  if (CJK.test(text)) return 'zh-CN';
-  return /[a-z]/i.test(text) ? 'en' : locale;
-}
 
 interface Read {
   result: SearchResult;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { joinSaid, MAX_SAID_CHARS, search, searchLocale } from '../../../src/dialogs/steps/search';
+import { joinSaid, MAX_SAID_CHARS, search } from '../../../src/dialogs/steps/search';
 import type { KnowledgeSearch } from '../../../src/search/types';
 import { realKb } from '../../bot/harness';
 import { fakeContext, scriptedSearch, stepOf } from './fake-context';
@@ -81,12 +81,6 @@ describe('step kind: search', () => {
       assert.ok(joinSaid('老'.repeat(MAX_SAID_CHARS), '要钱吗').endsWith(' 要钱吗'));
       assert.equal(joinSaid(undefined, '要钱吗'), '要钱吗');
     });
-  });
-
-  it('Chinese text is searched in Chinese whatever the chat language; Latin text in English', () => {
-    assert.equal(searchLocale('工资', 'en'), 'zh-CN');
-    assert.equal(searchLocale('unpaid wages', 'zh-CN'), 'en');
-    assert.equal(searchLocale('12348', 'en'), 'en');
   });
 
   it('refers to its three outcomes', () => {
