@@ -10,7 +10,8 @@
  *                     with `covers_hotlines` is also covered by a directory hotline number in the title
  *   resolveFollowup   among the candidate entries (the topic's, the entry's follow-ups, a choice
  *                     just offered): the entries covering most of the message's aspects; one of
- *                     them answers when it is clearly ahead — the only one, search's sure pick
+ *                     them answers when it is the entry a flow chose but has not shown yet
+ *                     (the story is about it), or clearly ahead (the one just read behind) — the only one, search's sure pick
  *                     among them, or clearly first by search score and shared title characters —
  *                     else a one-tap choice among them; nothing when no candidate covers an aspect
  * Contract: pure; never throws; search results are given, this module does not search.
@@ -112,6 +113,11 @@ export interface FollowupCandidates {
   pool: readonly KnowledgeEntry[];
   /** The entry on screen, if any: the citizen has just read it, so others come first on a tie. */
   onScreen?: string;
+  /**
+   * The entry search chose for the last question that a topic's flow has not shown yet (mediation
+   * asked the district first): what the citizen's story is about, unread — it answers when it covers as much as any.
+   */
+  pending?: string;
   /** The conversation's topic: its entries come before follow-ups into other topics on a tie. */
   topic?: string;
   /** The message searched among the pool (its scores rank entries that cover the same aspects). */
@@ -159,6 +165,8 @@ export function resolveFollowup(c: FollowupCandidates, lex: AspectLexicon): Foll
   if (top <= 0) return undefined;
   const group = scored.filter((s) => s.evidence === top).sort((a, b) => b.rank - a.rank);
   if (group.length === 1) return { answer: group[0]!.id };
+  // The entry the citizen's story is about, not shown yet, covers it as well as any: that one.
+  if (c.pending && group.some((g) => g.id === c.pending)) return { answer: c.pending };
   // Search is sure of one entry and it is among those covering the aspects: that one.
   const sure = c.within.confident && c.within.reason === 'strong' ? c.within.results[0]?.id : undefined;
   if (sure && group.some((g) => g.id === sure)) return { answer: sure };

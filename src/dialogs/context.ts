@@ -10,6 +10,11 @@
  *     weak    short, but it names something of its own ("外地人也行吗")
  *     none    long enough to stand alone — unless it points back at what was said ("像我这种…",
  *             "这种情况…", lexicon refers_back): then weak, up to refers_back_max_chars
+ *   aboutTheAnswer(text)  does it ask about the answer just shown itself (lexicon about_answer:
+ *             "这合法吗", "他们这样可以吗", "我能咋办", "先要干啥")? `only` — nothing else asked: the
+ *             search step shows that entry again; `leads` — it starts so and goes on to a question
+ *             of its own ("接下来咋弄 找保险还是找他本人"): a weak cue up to refers_back_max_chars,
+ *             and afterAboutAnswer(text) is the question it goes on to
  *   chooseReading(cue, alone, within, topic, ownHere)  what to act on:
  *     alone   the message searched alone (a confident answer in another topic wins over a weak cue:
  *             a new question)
@@ -38,6 +43,8 @@ export const contextFileSchema = z
     /** Words pointing back at what was said ("像我这种", "这种情况"): a message holding one is a follow-up up to refers_back_max_chars. */
     refers_back: words.default([]),
     refers_back_max_chars: z.number().int().min(2).max(60).default(24),
+    /** Words asking about the answer just shown itself ("合法吗", "可以吗", "咋办", "要干啥", "咋弄"). */
+    about_answer: words.default([]),
     /** How follow-ups start: 那, 那么, 还有, 另外. */
     leads: words,
     /** What follow-ups are made of: question words, things asked about, pronouns, softeners. */
@@ -61,6 +68,8 @@ export interface ContextLexicon {
   maxChars: number;
   refersBack: string[];
   refersBackMaxChars: number;
+  /** about_answer, longest first. */
+  aboutAnswer: string[];
   leads: string[];
   words: Set<string>;
   longestWord: number;
@@ -85,6 +94,7 @@ export function buildContextLexicon(file: ContextFile): ContextLexicon {
     maxChars: file.max_chars,
     refersBack: norm(file.refers_back),
     refersBackMaxChars: file.refers_back_max_chars,
+    aboutAnswer: norm(file.about_answer).sort(byLengthDesc),
     leads: norm(file.leads).sort(byLengthDesc),
     words: ws,
     longestWord: Math.max(1, ...[...ws].map((w) => Array.from(w).length)),
@@ -145,13 +155,48 @@ export function followupCue(text: string, lex: ContextLexicon): FollowupCue {
   const len = Array.from(n).length;
   if (!n) return 'none';
   // Longer, but pointing back at what was said ("像我这种要查家里有没有钱吗"): not a question of its own.
-  if (len > lex.maxChars) return len <= lex.refersBackMaxChars && lex.refersBack.some((w) => n.includes(w)) ? 'weak' : 'none';
+  // So is one that starts by asking what now about the answer ("接下来咋弄 找保险还是找他本人").
+  if (len > lex.maxChars) return len <= lex.refersBackMaxChars && (lex.refersBack.some((w) => n.includes(w)) || aboutTheAnswer(text, lex) === 'leads') ? 'weak' : 'none';
   const lead = lex.leads.find((l) => n.startsWith(l) && n.length > l.length);
   const body = lead ? n.slice(lead.length) : n;
   const rest = Array.from(uncovered(body, lex)).length;
   if (rest === 0) return 'bare';
   if (rest < Array.from(body).length && rest <= (lead ? lex.leadResidueMax : lex.residueMax)) return 'strong';
   return 'weak';
+}
+
+/**
+ * The message asks about the answer just shown itself (lexicon about_answer): `only` when that is
+ * all it asks — an about-answer word with nothing but follow-up words around it ("他们这样可以吗",
+ * "我能咋办", "先要干啥"); `leads` when it starts with one (after a lead word) and goes on to a
+ * question of its own ("接下来咋弄 找保险还是找他本人").
+ */
+export function aboutTheAnswer(text: string, lex: ContextLexicon): 'only' | 'leads' | undefined {
+  return readAboutAnswer(text, lex)?.kind;
+}
+
+/** The question a message goes on to after asking what now ("接下来咋弄 找保险还是找他本人" → 找保险还是找他本人); else the message. */
+export function afterAboutAnswer(text: string, lex: ContextLexicon): string {
+  const r = readAboutAnswer(text, lex);
+  return r?.kind === 'leads' ? r.rest : text;
+}
+
+function readAboutAnswer(text: string, lex: ContextLexicon): { kind: 'only' | 'leads'; rest: string } | undefined {
+  const n = normalizeForMatch(text);
+  if (!n || !lex.aboutAnswer.length) return undefined;
+  const lead = lex.leads.find((l) => n.startsWith(l) && n.length > l.length);
+  const body = lead ? n.slice(lead.length) : n;
+  let rest = body;
+  let found = !!lead && lex.aboutAnswer.includes(lead);
+  for (const w of lex.aboutAnswer) {
+    if (!rest.includes(w)) continue;
+    found = true;
+    rest = rest.split(w).join(' ');
+  }
+  if (!found) return undefined;
+  if (rest.split(' ').every((part) => !uncovered(part, lex))) return { kind: 'only', rest: '' };
+  const starts = lex.aboutAnswer.some((w) => body.startsWith(w)) || (!!lead && lex.aboutAnswer.includes(lead));
+  return starts && rest.trim() ? { kind: 'leads', rest: rest.replace(/\s+/g, ' ').trim() } : undefined;
 }
 
 /** The message asks something (a question word, a question ending or mark), as opposed to answering. */

@@ -207,6 +207,7 @@ export class DialogEngine {
       case 'reset':
       case 'greeting':
         delete scope.talk.entry;
+        delete scope.talk.pending;
         delete scope.talk.topic;
         delete scope.talk.offered;
         delete scope.talk.said;

@@ -59,6 +59,12 @@ export interface TalkContext {
    * when that question was not answered ("您想问的是", "不在范围内"). A menu pick clears it.
    */
   said?: string;
+  /**
+   * The entry search chose for the last question while a topic's flow has not shown it yet
+   * (mediation asks the district first): not on screen (never passed over as already read), but
+   * what the next follow-up is about. The answer step clears it when it shows an entry.
+   */
+  pending?: string;
 }
 
 export interface Profile {

@@ -15,13 +15,13 @@ const share = (s: { passed: number; total: number }) => s.passed / s.total;
 
 /** Floors per talk set (tune half), just under what was reached when they were last raised. */
 const FLOORS = {
-  'talk.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0.5, feedback: 0.9, answered: 0.85, stayed: 0.9, wrongTopic: 0.1 },
+  'talk.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0.5, feedback: 0.9, answered: 0.87, stayed: 0.95, wrongTopic: 0.1 },
   // Set B's follow-ups are mostly after stories: a first answer in the wrong topic takes the
   // follow-up with it, hence the looser wrong-topic bound.
   'talk-b.yaml': { acknowledgement: 0.95, chitchat: 0.9, outOfScope: 0, feedback: 0.9, answered: 0.75, stayed: 0.78, wrongTopic: 0.12 },
   // Set C's follow-ups often come after a long story, or after a first message that was not
   // answered (a "您想问的是", a district question, an emergency reply).
-  'talk-c.yaml': { acknowledgement: 0.95, chitchat: 0.95, outOfScope: 0, feedback: 0.95, answered: 0.6, stayed: 0.7, wrongTopic: 0.13 },
+  'talk-c.yaml': { acknowledgement: 0.95, chitchat: 0.95, outOfScope: 0, feedback: 0.95, answered: 0.72, stayed: 0.76, wrongTopic: 0.12 },
 } as const;
 
 for (const [name, floor] of Object.entries(FLOORS)) {

@@ -94,6 +94,12 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       const r = resolveFollowup({ text: '怎么算', aspects: aspectsOf('怎么算', lex), pool: [a, b], topic: 't', within: result([hit('x2', 0.9), hit('x1', 0.85)], 'strong'), hotlineNumbers: [] }, lex);
       assert.deepEqual(r, { answer: 'x2' });
     });
+    it('the entry a flow chose but has not shown yet answers when it covers as much as any (mediation asked the district first)', () => {
+      const a = entry('x1', '试用期工资怎么算');
+      const b = entry('x2', '经济补偿怎么算');
+      const r = resolveFollowup({ text: '怎么算', aspects: aspectsOf('怎么算', lex), pool: [a, b], pending: 'x2', topic: 't', within: result([]), hotlineNumbers: [] }, lex);
+      assert.deepEqual(r, { answer: 'x2' });
+    });
     it('nothing when no entry names the aspect, or the message names none', () => {
       assert.equal(resolve('打哪个电话'), undefined);
       assert.equal(resolve('还有呢'), undefined);

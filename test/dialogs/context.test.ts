@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, uncovered } from '../../src/dialogs/context';
+import { aboutTheAnswer, afterAboutAnswer, chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, uncovered } from '../../src/dialogs/context';
 import { normalizeForMatch } from '../../src/dialogs/input';
 import type { SearchHit, SearchResult } from '../../src/search/types';
 import { contextLexicon } from './lexicon';
@@ -41,6 +41,18 @@ describe('follow-ups read against the answer on screen', () => {
       assert.equal(looksLikeQuestion('找谁反映', lex), true);
       assert.equal(looksLikeQuestion('我在铜山', lex), false);
       assert.equal(looksLikeQuestion('鼓楼区?', lex), true);
+    });
+    it('asking only about the answer on screen — is it allowed, what now — is told apart (about_answer)', () => {
+      for (const t of ['这合法吗', '他们这样可以吗', '我能咋办', '先要干啥', '那我要干啥', '接下来呢']) assert.equal(aboutTheAnswer(t, lex), 'only', t);
+      assert.equal(aboutTheAnswer('离婚怎么办', lex), undefined);
+      assert.equal(aboutTheAnswer('要钱吗', lex), undefined);
+    });
+    it('a longer message that starts by asking what now is a follow-up, and what it goes on to ask is the question', () => {
+      assert.equal(aboutTheAnswer('接下来咋弄 找保险还是找他本人', lex), 'leads');
+      assert.equal(followupCue('接下来咋弄 找保险还是找他本人', lex), 'weak');
+      assert.equal(afterAboutAnswer('接下来咋弄 找保险还是找他本人', lex), '找保险还是找他本人');
+      assert.equal(afterAboutAnswer('离婚了孩子归谁 怎么办', lex), '离婚了孩子归谁 怎么办');
+      assert.equal(followupCue('老板拖欠我三个月工资 怎么办才好呢', lex), 'none');
     });
     it('an A-不 question said short ("俺能告他们不", "收费不") asks too', () => {
       assert.equal(looksLikeQuestion('俺能告他们不', lex), true);

@@ -55,8 +55,9 @@ export const answer: StepHandler<'answer'> = {
     // Shown for what the citizen said (search's pick, a pick among the entries offered, a follow-up
     // button under the last answer) or not (a menu button): then what was said no longer applies.
     const before = ctx.talk.entry ? ctx.services.kb.entry(ctx.talk.entry) : undefined;
-    if (entry.id !== before?.id && !ctx.talk.offered?.includes(entry.id) && !before?.followups.includes(entry.id)) delete ctx.talk.said;
+    if (entry.id !== before?.id && entry.id !== ctx.talk.pending && !ctx.talk.offered?.includes(entry.id) && !before?.followups.includes(entry.id)) delete ctx.talk.said;
     ctx.talk.entry = entry.id;
+    delete ctx.talk.pending;
     ctx.talk.topic = entry.topic;
     delete ctx.talk.offered;
     const view = answerView(ctx.services.kb, ctx.services.flows.routes, entry, ctx.locale, ctx.profile.district);

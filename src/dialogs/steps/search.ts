@@ -9,6 +9,12 @@
  *               ambiguous result of which no hit resembles the question counts as no-match too)
  * A short follow-up is read against the conversation's current entry and topic (context.ts), or
  * after a "您想问的是" choice against the entries offered (and their topic, when most share one).
+ * A follow-up that asks only about the answer on screen ("这合法吗", "我能咋办", "先要干啥": context.ts
+ * aboutTheAnswer) gets that entry again, not a choice of the topic's others; one that starts so and
+ * goes on ("接下来咋弄 找保险还是找他本人") is read as the question it goes on to. An entry a topic's
+ * flow chose but has not shown yet (mediation asks the district first; talk.pending) is not on
+ * screen: it is what such a follow-up gets, its follow-ups are the context, and it answers an
+ * aspect it covers as well as any other entry.
  * A follow-up that names an aspect ("要钱吗", "在哪办", "不服呢", "能赔多少") is answered by the
  * entry there that names it (aspects.ts) — unless the message has words of its own that search is
  * sure of elsewhere (a new question), or search is sure of an entry elsewhere naming more of what
@@ -35,7 +41,7 @@ import type { Locale } from '../../content/schema';
 import { searchLocale } from '../../search/locale';
 import type { SearchResult } from '../../search/types';
 import { aspectsCovered, aspectsOf, resolveFollowup } from '../aspects';
-import { chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
+import { aboutTheAnswer, afterAboutAnswer, chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, ownTerms, ownTermsMatched } from '../context';
 import { SLOTS } from '../ids';
 import type { StepContext, StepHandler } from '../step-contract';
 import { forSearch } from '../input';
@@ -112,7 +118,7 @@ function readAspect(ctx: StepContext, q: string, aspects: string[], alone: Searc
     const here = Math.max(0, ...pool.map((e) => aspectsCovered(e, aspects, lex, hotlineNumbers)));
     if (aspectsCovered(elsewhere.entry, aspects, lex, hotlineNumbers) > here) return { result: alone, followup: false };
   }
-  const r = resolveFollowup({ text: q, aspects, pool, onScreen: entry, topic, within, hotlineNumbers }, lex);
+  const r = resolveFollowup({ text: q, aspects, pool, onScreen: entry, pending: entry ? undefined : ctx.talk.pending, topic, within, hotlineNumbers }, lex);
   if (!r) return undefined;
   return 'answer' in r ? { result: within, followup: true, answer: r.answer } : { result: within, followup: true, offer: r.offer };
 }
@@ -132,10 +138,15 @@ function joined(ctx: StepContext, q: string, locale: Locale, alone: SearchResult
 }
 
 /** The message searched alone, or read as a follow-up of the conversation's current entry. */
-function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
+function readInContext(ctx: StepContext, said: string, locale: Locale): Read {
   const search = ctx.services.search;
+  // "接下来咋弄 找保险还是找他本人": with something on screen, the question it goes on to is what is asked.
+  const q = ctx.talk.topic ? afterAboutAnswer(said, ctx.services.flows.context) : said;
   const alone = search.search(q, { top: 5, locale });
   const { entry, topic } = ctx.talk;
+  // What the conversation is about: the entry on screen, or the one a topic's flow has not shown
+  // yet (its follow-ups are the context; it is not excluded as already read).
+  const basis = entry ?? ctx.talk.pending;
   const offered = ctx.talk.offered ?? [];
   const lex = ctx.services.flows.context;
   const cue = followupCue(q, lex);
@@ -149,10 +160,16 @@ function readInContext(ctx: StepContext, q: string, locale: Locale): Read {
   if (!topic && !offered.length) return aloneOr(false);
   const inTopic = !!topic && alone.confident && alone.results[0]?.topic === topic;
   const aspects = aspectsOf(q, lex.aspects);
+  // Asking only about the answer on screen ("他们这样可以吗", "我能咋办", "先要干啥"): that answer
+  // (again, or for the first time after a flow's question), not a choice of the topic's other entries — unless it names an aspect another entry
+  // answers ("还能怎么办" → appeal), or search is sure of another entry of the same topic.
+  if (basis && !aspects.length && aboutTheAnswer(q, lex) === 'only' && !(sure(alone) && inTopic && alone.results[0]?.id !== basis)) {
+    return { result: alone, followup: true, answer: basis, elliptical: true };
+  }
   // Long enough to stand alone: read in the topic only when search cannot place it and it names an aspect.
   if (cue === 'none' && (sure(alone) || !aspects.length)) return { result: alone, followup: inTopic };
   const read = (r: Read): Read => ({ ...r, elliptical });
-  const followups = (entry ? ctx.services.kb.entry(entry)?.followups : undefined) ?? [];
+  const followups = (basis ? ctx.services.kb.entry(basis)?.followups : undefined) ?? [];
   const ids = [...new Set([...followups, ...offered])];
   const within = search.search(q, { top: 10, locale, within: { topics: topic ? [topic] : [], ids } });
   // A message with words of its own that search is sure of elsewhere is a new question ("那离婚要多久");
@@ -236,11 +253,18 @@ export const search: StepHandler<'search'> = {
       ctx.setSlot(SLOTS.entry, chosen.id);
       ctx.setSlot(SLOTS.candidates, undefined);
       ctx.setSlot(SLOTS.misses, undefined);
-      ctx.talk.entry = chosen.id;
       ctx.talk.topic = chosen.topic;
       delete ctx.talk.offered;
       const flow = ctx.services.flows.topicFlows.get(chosen.topic);
-      if (flow && flow !== ctx.state.flow) return { type: 'goto', flow };
+      // A topic's own flow may ask something first (mediation: the district) and show the entry
+      // later, or never: until its answer step shows it, it is not on screen (ctx.talk.pending).
+      if (flow && flow !== ctx.state.flow) {
+        delete ctx.talk.entry;
+        ctx.talk.pending = chosen.id;
+        return { type: 'goto', flow };
+      }
+      ctx.talk.entry = chosen.id;
+      delete ctx.talk.pending;
       return { type: 'next', step: step.confident };
     }
     ctx.setSlot(SLOTS.candidates, candidates);
