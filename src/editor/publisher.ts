@@ -81,7 +81,8 @@ export class PublishError extends Error {
 
 export class KbPublisher {
   private queue: Promise<unknown> = Promise.resolve();
-  private base?: Baseline & { owners: Set<string> };
+  /** What the live base answers, for the engine (hash) and the detector rules it was measured with. */
+  private base?: Baseline & { owners: Set<string>; rules: EmergencyRules };
   private danger?: DangerItem[];
   private lastPublish?: { at: string; timings: Timings; by: string };
 
@@ -126,12 +127,14 @@ export class KbPublisher {
 
   private async liveBaseline(): Promise<Baseline & { owners: Set<string> }> {
     const engine = this.deps.search.engine;
-    if (this.base?.hash === engine.hash) return this.base;
+    const rules = this.deps.emergencyRules();
+    // A baseline measured with other detector rules (the lexicon was reloaded) says nothing of these.
+    if (this.base?.hash === engine.hash && this.base.rules === rules) return this.base;
     // The detector segments with the last analyser built: make it the live one's again.
     analyzerFor(this.live);
     const golden = readGolden(this.deps.knowledgeDir, []);
-    const b = await baseline(engine, this.live, golden, this.dangerSets(), this.deps.emergencyRules());
-    this.base = withOwners(b, this.live, golden);
+    const b = await baseline(engine, this.live, golden, this.dangerSets(), rules);
+    this.base = { ...withOwners(b, this.live, golden), rules };
     return this.base;
   }
 
@@ -177,7 +180,8 @@ export class KbPublisher {
     }
     const tc = performance.now();
     const golden = readGolden(this.deps.knowledgeDir, [], overrides.get(GOLDEN_FILE));
-    const { report, next: nextBase } = await regression(before, engine, next, golden, this.dangerSets(), this.deps.emergencyRules());
+    const rules = this.deps.emergencyRules();
+    const { report, next: nextBase } = await regression(before, engine, next, golden, this.dangerSets(), rules);
     const allowed = report.ok || (change.confirm && (!report.needsAdmin || change.actor.role === 'admin'));
     const tw = performance.now();
     if (!allowed || change.dryRun) {
@@ -210,7 +214,7 @@ export class KbPublisher {
     const ts = performance.now();
     this.deps.search.engine = engine;
     this.deps.kb.replace(next);
-    this.base = withOwners(nextBase, next, golden);
+    this.base = { ...withOwners(nextBase, next, golden), rules };
     const te = performance.now();
     const timings = this.timings(t0, tv, tb, tc, tw, ts, te);
     this.lastPublish = { at: new Date().toISOString(), timings, by: change.actor.username };
