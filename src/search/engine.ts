@@ -13,7 +13,7 @@ import lunr from 'lunr';
 import type { KnowledgeContent } from '../content/loader';
 import type { KnowledgeEntry, Locale } from '../content/schema';
 import { CALIBRATION, type Calibration } from './calibration';
-import { type Analysis, Analyzer } from './pipeline';
+import { type Analysis, Analyzer, CONCEPT_MARK } from './pipeline';
 import { compilePostings, documentFrequencies } from './postings';
 import { type PhraseBlock, type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
 import type { KnowledgeSearch, SearchOptions, SearchResult } from './types';
@@ -213,7 +213,7 @@ export class SearchEngine implements KnowledgeSearch {
     const text = typeof query === 'string' ? query : '';
     const ix = this.indexes.get(locale) ?? this.indexes.values().next().value;
     const analysis = this.analyzer.analyse(Array.from(text).slice(0, TUNING.maxQueryChars).join(''));
-    const words = analysis.words.slice(0, TUNING.maxWords);
+    const words = boundedWords(analysis.words, TUNING.maxWords);
     const bigrams = analysis.bigrams.slice(0, TUNING.maxBigrams);
     const base = { query: text, terms: words };
     if (!ix || (!words.length && !bigrams.length)) return { ...base, confident: false, reason: 'empty', results: [] };
@@ -230,6 +230,21 @@ export class SearchEngine implements KnowledgeSearch {
     return out;
   }
 }
+
+/**
+ * At most `max` of a question's words, for a long story: its opening (who, where) and its end, where
+ * citizens put the question ("…像俺这样的能申请法律援助不"), not the first `max` — those cut the question
+ * off, and the concept classes search appends after the words with it. Concept classes are all kept.
+ */
+export function boundedWords(words: string[], max: number): string[] {
+  const plain = words.filter((w) => !w.startsWith(CONCEPT_MARK));
+  if (plain.length <= max) return words;
+  const head = Math.min(STORY_OPENING_WORDS, max);
+  return [...plain.slice(0, head), ...plain.slice(plain.length - (max - head)), ...words.filter((w) => w.startsWith(CONCEPT_MARK))];
+}
+
+/** Words a long story keeps from its opening; the rest of the budget goes to its end. */
+const STORY_OPENING_WORDS = 12;
 
 export function analyzerFor(content: KnowledgeContent): Analyzer {
   return new Analyzer({ legalTerms: content.legalTerms, synonyms: content.synonyms, stopwords: content.stopwords, concepts: content.concepts });

@@ -28,6 +28,7 @@ import type { SearchHit, SearchResult } from './types';
 export const TUNING = {
   fieldBoost: { questions: 3, title: 2, keywords: 2, body: 1 },
   bigramWeight: 0.35,
+  /** A question's words searched at most (a long story: its opening and its end; concept classes besides). */
   maxWords: 32,
   maxBigrams: 48,
   maxQueryChars: 500,

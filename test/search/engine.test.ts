@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SearchEngine } from '../../src/search/engine';
+import { boundedWords, SearchEngine } from '../../src/search/engine';
 import { CONCEPT_MARK } from '../../src/search/pipeline';
 import { knowledge, searchEngine } from '../helpers';
 
@@ -118,5 +118,23 @@ describe('search engine', () => {
     const json = JSON.parse(JSON.stringify(searchEngine().toJSON()));
     json.contentHash = 'something-else';
     assert.equal(SearchEngine.load(json, knowledge()), undefined);
+  });
+});
+
+describe('boundedWords', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`);
+
+  it('keeps a question that fits whole, concept classes included', () => {
+    const ws = [...words(5), `${CONCEPT_MARK}work`];
+    assert.deepEqual(boundedWords(ws, 32), ws);
+  });
+
+  it('keeps a long story’s opening and its end (where the question is), and every concept class', () => {
+    const ws = [...words(50), `${CONCEPT_MARK}work`, `${CONCEPT_MARK}pay`];
+    const kept = boundedWords(ws, 32);
+    assert.equal(kept.length, 34);
+    assert.deepEqual(kept.slice(0, 12), words(12));
+    assert.deepEqual(kept.slice(12, 32), words(50).slice(30));
+    assert.deepEqual(kept.slice(32), [`${CONCEPT_MARK}work`, `${CONCEPT_MARK}pay`]);
   });
 });
