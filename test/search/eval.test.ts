@@ -39,7 +39,7 @@ describe('search quality on the team’s own question set', () => {
 // Sets written blind (from the topic list only, never the knowledge base). Floors are asserted on
 // the tune halves only; the held-out halves are reported by `npm run kb -- eval` and never tuned on.
 describe('search quality on citizens’ stories written blind (tune halves)', () => {
-  const names = ['stories-a', 'stories-b', 'stories-c'];
+  const names = ['stories-a', 'stories-b', 'stories-c', 'stories-d', 'stories-e', 'stories-f'];
   const halves = names.map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
   const set = { in_scope: halves.flatMap((h) => h.in_scope), out_of_scope: halves.flatMap((h) => h.out_of_scope), emergency: [] };
   const report = evaluate(searchEngine(), set);
@@ -52,13 +52,15 @@ describe('search quality on citizens’ stories written blind (tune halves)', ()
     }
     assert.equal(new Set(set.in_scope.flatMap((q) => q.topic)).size, 33);
   });
-  it('puts the right topic first for at least 92 % and in the top 3 for at least 95 %', () => {
-    assert.ok(report.top1 >= 0.92, `top-1 ${report.top1}\n${misses()}`);
-    assert.ok(report.top3 >= 0.95, `top-3 ${report.top3}\n${misses()}`);
+  // Floors just under the tune halves of 2026-12-01 (744 stories: top-1 95.7 %, top-3 98.8 %,
+  // confident 96.1 %, confident and right 93.0 %).
+  it('puts the right topic first for at least 94 % and in the top 3 for at least 98 %', () => {
+    assert.ok(report.top1 >= 0.94, `top-1 ${report.top1}\n${misses()}`);
+    assert.ok(report.top3 >= 0.98, `top-3 ${report.top3}\n${misses()}`);
   });
-  it('answers at least 94 % of the stories confidently, and at least 89 % confidently and right', () => {
-    assert.ok(1 - report.falseRejection >= 0.94, `confident ${1 - report.falseRejection}\n${misses()}`);
-    assert.ok(report.confidentRight >= 0.89, `confident and right ${report.confidentRight}`);
+  it('answers at least 95 % of the stories confidently, and at least 92 % confidently and right', () => {
+    assert.ok(1 - report.falseRejection >= 0.95, `confident ${1 - report.falseRejection}\n${misses()}`);
+    assert.ok(report.confidentRight >= 0.92, `confident and right ${report.confidentRight}`);
   });
   it('is never sure of a question outside what the knowledge base covers', () => {
     assert.ok(report.outOfScopeRejected >= 0.95 * report.outOfScope, JSON.stringify(report.leaks));
@@ -68,14 +70,15 @@ describe('search quality on citizens’ stories written blind (tune halves)', ()
 // Legal questions about harm that is over, told in the same words as emergencies ("去年被人打伤了
 // 能起诉吗"): search must find their answer (whether they raise the alarm is the detector's part).
 describe('search quality on past-harm legal questions written blind (tune halves)', () => {
-  const halves = ['danger-a', 'danger-b', 'danger-d'].map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
+  const halves = ['danger-a', 'danger-b', 'danger-d', 'danger-e', 'danger-f', 'danger-g', 'danger-h', 'danger-i'].map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
   const report = evaluate(searchEngine(), { in_scope: halves.flatMap((h) => h.in_scope), out_of_scope: [], emergency: [] });
 
-  it('has 180 or more of them across the three danger sets', () => {
-    assert.ok(report.inScope >= 180, String(report.inScope));
+  it('has 400 or more of them across the danger sets', () => {
+    assert.ok(report.inScope >= 400, String(report.inScope));
   });
-  it('puts the right topic first for at least 78 % and in the top 3 for at least 86 %', () => {
-    assert.ok(report.top1 >= 0.78, `top-1 ${report.top1}`);
-    assert.ok(report.top3 >= 0.86, `top-3 ${report.top3}`);
+  // Floors just under the tune halves of 2026-12-01 (439 questions: top-1 83.1 %, top-3 92.5 %).
+  it('puts the right topic first for at least 82 % and in the top 3 for at least 91 %', () => {
+    assert.ok(report.top1 >= 0.82, `top-1 ${report.top1}`);
+    assert.ok(report.top3 >= 0.91, `top-3 ${report.top3}`);
   });
 });
