@@ -52,7 +52,6 @@ export const MAX_CANDIDATES = 3;
 /** A message with words of its own is read by aspect in the topic only if the topic knows most of them. */
 export const OWN_TERMS_IN_TOPIC = 0.5;
 
-
 interface Read {
   result: SearchResult;
   /** The answer stays in the topic on screen. */
