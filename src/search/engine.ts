@@ -15,10 +15,11 @@ import type { KnowledgeEntry, Locale } from '../content/schema';
 import { CALIBRATION, type Calibration } from './calibration';
 import { type Analysis, Analyzer, CONCEPT_MARK } from './pipeline';
 import { compilePostings, documentFrequencies } from './postings';
-import { type PhraseBlock, type RankIndex, type RankOutcome, TUNING, rank, termWeight } from './rank';
+import { type PhraseBlock, type RankIndex, type RankOutcome, rank, termWeight } from './rank';
+import { TUNING } from './tuning';
 import type { KnowledgeSearch, SearchOptions, SearchResult } from './types';
 
-export { TUNING } from './rank';
+export { TUNING } from './tuning';
 
 export const INDEX_FORMAT = 5;
 

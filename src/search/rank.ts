@@ -11,7 +11,7 @@
  *                           keywords contain; words no entry knows weigh the most
  *               topic       how much of the question the entry's whole topic knows (all its entries'
  *                           questions and titles), relative to the best topic
- *   verdict     features of the best hit (features.ts) → a probability that the top topic is right,
+ *   verdict     features of the best hit (verdictFeatures) → a probability that the top topic is right,
  *               from a logistic model fitted on labelled questions (calibration.ts); above its
  *               threshold the bot acts: "strong" (one entry clearly first) or "topic" (the evidence
  *               agrees on a topic but not on one entry: a one-tap choice among that topic's entries)
@@ -22,52 +22,9 @@ import type { KnowledgeEntry } from '../content/schema';
 import { BIGRAM_MARK } from './pipeline';
 import { type Candidate, type Postings, scorePostings } from './postings';
 import { type Calibration, type VerdictFeatures, probability } from './calibration';
+import { TUNING } from './tuning';
 import type { SearchHit, SearchResult } from './types';
 
-/** Scoring constants (see bench/RESULTS.md for how they were chosen). */
-export const TUNING = {
-  fieldBoost: { questions: 3, title: 2, keywords: 2, body: 1 },
-  bigramWeight: 0.35,
-  /** A question's words searched at most (a long story: its opening and its end; concept classes besides). */
-  maxWords: 32,
-  maxBigrams: 48,
-  maxQueryChars: 500,
-  candidates: 30,
-  /** A bigram's BM25 weight counts this much of a word's. */
-  bigramBoost: 0.25,
-  /** Lunr is asked for at most this many words, the rarest, and always at least minCandidateWords. */
-  maxCandidateWords: 12,
-  minCandidateWords: 3,
-  /** Words in more than this share of entries are left out of the Lunr query (not the rerank). */
-  maxCandidateDfShare: 0.15,
-  minCommonDf: 12,
-  /** …and never more than this many, whatever the size of the base (bounds the work per query). */
-  maxCandidateDf: 250,
-  maxCandidateBigrams: 6,
-  /** Entries of this many best topics join the candidates even when Lunr did not rank them. */
-  topicCandidates: 2,
-  entriesPerTopicCandidate: 3,
-  bodyCoverage: 0.5,
-  W_SIM: 0.4,
-  W_LUNR: 0.2,
-  W_COVER: 0.2,
-  W_TOPIC: 0.35,
-  /** Phrase containment counts this much of similarity (a long story containing a short question). */
-  containment: 0.8,
-  /** Below these nothing in a hit resembles the question: it may not be offered as "您想问的是". */
-  minRelevantSimilarity: 0.25,
-  minRelevantCoverage: 0.45,
-  minRelevantTopic: 0.5,
-  /** Within the winning topic, the best entry must lead the next by this share to be answered alone. */
-  entryLead: 0.12,
-  /** …unless it matches one of its own questions this closely (then it is what was asked). */
-  closeQuestion: 0.5,
-  /**
-   * A probability under this is "no-match" (nothing to offer), not "weak": on the tune halves, below
-   * 0.3 an offer held the right topic for 1 of 10 unsure legal questions and came for 8 off-topic ones.
-   */
-  minOffer: 0.3,
-} as const;
 
 /** One locale's index, prepared for ranking (engine.ts builds it). */
 export interface RankIndex {
