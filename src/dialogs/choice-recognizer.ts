@@ -36,7 +36,9 @@ export const choiceLexiconFileSchema = z
     unhelpful_cues: words.default([]),
     feedback_max_chars: z.number().int().min(1).max(40).default(10),
     /** Said before the feedback without changing it ("挺有用", "完全没回答"): dropped from the start. */
-    feedback_leading: words.default(['算是', '还算', '感觉', '觉得', '我觉得', '确实', '真的', '挺', '很', '太', '非常', '特别', '嗯', '哦']),
+    feedback_leading: words.default([]),
+    /** Said after an answer without changing it ("好的吧", "有用 谢谢"): dropped from the end. */
+    trailing_softeners: words.default([]),
   })
   .strict();
 
@@ -44,6 +46,8 @@ export interface ChoiceLexicon {
   yes: Set<string>;
   no: Set<string>;
   skip: Set<string>;
+  /** trailing_softeners, any number of them at the end. */
+  trailing: RegExp;
   numberPattern: RegExp;
   ordinalValue: Map<string, number>;
   last: Set<string>;
@@ -86,6 +90,7 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
     yes: new Set(norm(data.yes)),
     no: new Set(norm(data.no)),
     skip: new Set(norm(data.skip)),
+    trailing: alternation(norm(data.trailing_softeners), '(?:', ')+$'),
     numberPattern,
     ordinalValue,
     last: new Set(norm(data.last)),
@@ -129,14 +134,17 @@ export function parseNumber(input: string, lex: ChoiceLexicon, count: number): n
   return v && v >= 1 ? v : undefined;
 }
 
-const TRAILING_SOFTENERS = /(?:谢谢你?|谢了|多谢|thanks|thankyou|啦|了|哈|呢|吗|吧|啊|呀|哦|噢)+$/;
+/** The answer's first clause, normalised ("不是，我想问的是…" → 不是). */
+function firstClause(input: string): string {
+  return normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
+}
 
 /** "yes" / "no" for a yes/no question, from the whole answer or its first clause. */
 export function recognizeYesNo(input: string, lex: ChoiceLexicon): 'yes' | 'no' | undefined {
   const whole = normalizeForMatch(input);
   if (!whole) return undefined;
-  const first = normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
-  for (const cand of [whole, whole.replace(TRAILING_SOFTENERS, ''), first, first.replace(TRAILING_SOFTENERS, '')]) {
+  const first = firstClause(input);
+  for (const cand of [whole, whole.replace(lex.trailing, ''), first, first.replace(lex.trailing, '')]) {
     if (!cand) continue;
     // "no" is checked first: "不是" must not count as "是".
     if (lex.no.has(cand)) return 'no';
@@ -170,11 +178,11 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
     return f.unhelpful.has(g) ? 'unhelpful' : f.helpful.has(g) ? 'helpful' : undefined;
   }
   if (whole.length > f.maxChars) return undefined;
-  const first = normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
+  const first = firstClause(input);
   const forms = new Set<string>();
   for (const c of [whole, first]) {
     if (!c) continue;
-    const soft = c.replace(TRAILING_SOFTENERS, '');
+    const soft = c.replace(lex.trailing, '');
     for (const x of [c, soft, c.replace(f.leading, ''), soft.replace(f.leading, '')]) if (x) forms.add(x);
   }
   // A word said twice or more ("可以可以", "没用没用") is the word said once.
@@ -189,7 +197,7 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
   if (isSkip(input, lex)) return undefined;
   if (yn === 'no') return 'unhelpful';
   // The share is of the answer without what only softens it ("完全没回答我的问题", "清楚多了 谢谢").
-  const core = whole.replace(TRAILING_SOFTENERS, '').replace(f.leading, '');
+  const core = whole.replace(lex.trailing, '').replace(f.leading, '');
   for (const { cue, helpful } of f.cues) {
     for (const text of core && core !== whole ? [whole, core] : [whole]) {
       const at = text.indexOf(cue);
@@ -209,7 +217,7 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
 /** The citizen declines to give an optional answer ("跳过", "不知道", "不用了"). */
 export function isSkip(input: string, lex: ChoiceLexicon): boolean {
   const n = normalizeForMatch(input);
-  return !!n && (lex.skip.has(n) || lex.skip.has(n.replace(TRAILING_SOFTENERS, '')));
+  return !!n && (lex.skip.has(n) || lex.skip.has(n.replace(lex.trailing, '')));
 }
 
 const NEGATION = /[不没别无非否]|not|dont|never|\bno\b/;

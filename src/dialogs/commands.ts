@@ -37,14 +37,14 @@ export const commandsFileSchema = z
     /** The command for a message of only emoji and punctuation that no list names ("😀", "？？"). */
     symbols_only: z.enum(COMMANDS).optional(),
     /**
-     * A closing remark: an acknowledgement, then what the citizen will do now ("好 我明天就去问问",
-     * "知道了 回头我打电话试试"), with no question in it → acknowledge.
-     */
-    /**
      * Asking whether the bot speaks a language, in another script ("你会说英语吗"): not a switch
      * yet; the citizen is told how to switch (template language-offer). How such a question ends.
      */
     language_question_endings: words.default([]),
+    /**
+     * A closing remark: an acknowledgement, then what the citizen will do now ("好 我明天就去问问",
+     * "知道了 回头我打电话试试"), with no question in it → acknowledge.
+     */
     closing: z
       .object({
         starts: words.min(1),

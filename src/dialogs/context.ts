@@ -30,6 +30,7 @@
  * Contract: pure; never throws; the search results are given, this module does not search.
  */
 import { z } from 'zod';
+import { CONCEPT_MARK } from '../search/pipeline';
 import type { SearchHit, SearchResult } from '../search/types';
 import { type AspectLexicon, aspectsSchema, buildAspectLexicon } from './aspects';
 import { normalizeForMatch } from './input';
@@ -133,7 +134,7 @@ export function ownTerms(text: string, terms: readonly string[], lex: ContextLex
   const inText = new Set(Array.from(n));
   return terms.filter((t) => {
     const cs = Array.from(normalizeForMatch(t));
-    if (t.startsWith('§') || !uncovered(cs.join(''), lex, lex.askWords, lex.longestAskWord)) return false;
+    if (t.startsWith(CONCEPT_MARK) || !uncovered(cs.join(''), lex, lex.askWords, lex.longestAskWord)) return false;
     return cs.some((c) => rest.has(c)) || !cs.some((c) => inText.has(c));
   });
 }
