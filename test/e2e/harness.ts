@@ -113,9 +113,34 @@ export function browserSuite<A extends { close(): Promise<void> }>(start: () => 
   };
 }
 
-/** Waits until the bot has more than `before` bubbles, then `settleMs` more (Web Chat's smooth scroll). */
+/**
+ * Waits until the bot has more than `before` bubbles, then `settleMs` more (Web Chat's smooth scroll).
+ * When no reply comes, the error says what the page showed — the citizen's last message and its send
+ * status, the connection line, the bot's last bubble — so a failure in CI can be told apart: a message
+ * never sent, a send that failed, a lost connection, or a reply that never came.
+ */
 export async function waitForReply(page: Page, before: number, settleMs = 0): Promise<void> {
-  await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
+  try {
+    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
+  } catch (err) {
+    // A string, not a function: tsx would wrap a function's inner helpers in __name, unknown in the page.
+    const seen = await page
+      .evaluate(`(() => {
+        const text = (el) => (el?.textContent ?? '').replace(/\\s+/g, ' ').trim().slice(0, 160);
+        const last = (sel) => { const all = document.querySelectorAll(sel); return all[all.length - 1]; };
+        return {
+          botBubbles: document.querySelectorAll(${JSON.stringify(BOT)}).length,
+          userBubbles: document.querySelectorAll('.webchat__bubble--from-user').length,
+          lastUser: text(last('.webchat__bubble--from-user')),
+          lastStatus: text(last('.webchat__activity-status')),
+          connection: text(document.querySelector('.webchat__connectivityStatus')),
+          sendBox: document.querySelector('[data-id="webchat-sendbox-input"]')?.value ?? null,
+          lastBot: text(last(${JSON.stringify(BOT)})),
+        };
+      })()`)
+      .catch((e: Error) => ({ unreadable: e.message }));
+    throw new Error(`no reply after bubble ${before}: ${(err as Error).message.split('\n')[0]}; the page showed ${JSON.stringify(seen)}`);
+  }
   if (settleMs) await page.waitForTimeout(settleMs);
 }
 
