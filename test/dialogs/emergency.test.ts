@@ -156,6 +156,35 @@ const CLAUSE_PAIRS: [now: string, before: string][] = [
 /** Danger words with an unclear time and a legal question: the caution line, then the answer. */
 const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了', '救命啊 砍我那个人判了三年 赔偿一分没给 我咋办'];
 
+/**
+ * Gaps found on danger-k's tune half, each closed as a word class or a sentence shape; the sentences
+ * here are written for these tests. Each shape once as danger now (110 in the first reply) …
+ */
+const SHAPES_NOW: [shape: string, text: string, calls: string[]][] = [
+  ['撵, "to chase" in Xuzhou speech, with the one chased', '有俩人在后面撵俺 俺快跑不动了', ['110']],
+  ['撵 after 一直, an animal chasing', '有条狗一直撵着俺', ['110']],
+  ['a tool between 正/在 and the harm verb', '继母正拿扫帚抽他', ['110']],
+  ['the sound of harm heard (not "the one who hit")', '楼上又传来皮鞭抽的声音 孩子一直在哭', ['110']],
+  ['汽 typed for 气 in a gas word', '厨房里燃汽味很冲', ['110', '119']],
+  ['gas in pinyin', 'chu fang you mei qi wei', ['110', '119']],
+  ['fainting in pinyin', 'ta yun dao le', ['110', '120']],
+  ['a crash and bleeding in pinyin', 'zhuang che le, liu le hen duo xue', ['110', '120']],
+  ['afraid to make a spark, near gas', '煤气罐那边 灯都不敢开', ['110', '119']],
+];
+
+/** … and the same words in everyday use or in a question about harm that is over: no 110 line at all. */
+const SHAPES_NOT: [shape: string, text: string][] = [
+  ['撵 as "drive out"', '房东撵我走 怎么办'],
+  ['撵 as "drive out", with 出去', '公司撵我出去 不给工资'],
+  ['撵不上: cannot catch up', '他撵不上我'],
+  ['a phone between 在用 and 打', '他在用手机打游戏'],
+  ['a sound that is no harm', '他打呼噜的声音太大 能离婚吗'],
+  ['harm heard last year', '去年老听见隔壁打孩子的声音 能作证吗'],
+  ['mei qian (没钱) in pinyin is no gas', 'wo mei qian le'],
+  ['a crash word in pinyin with no one hurt', 'zhuang che le'],
+  ['afraid to light the stove with the gas cut off', '停气了 不敢开火'],
+];
+
 /** Everyday words some farewells also use: nothing at all, not even the caution line. */
 const EVERYDAY = ['那就这样吧 谢谢', '好的 就这样吧', '我爸的存折谁拿着', '房东把门锁换了 我的东西全在里面 今晚住哪都不知道'];
 
@@ -203,6 +232,20 @@ describe('emergency detection', () => {
   for (const text of EVERYDAY) {
     it(`everyday words: "${text}" gets no 110 line`, () => {
       assert.equal(detect(text), undefined, JSON.stringify(detect(text)));
+    });
+  }
+
+  for (const [shape, text, calls] of SHAPES_NOW) {
+    it(`${shape}: "${text}" → 110 first${calls.length > 1 ? ` and ${calls.slice(1).join('/')}` : ''}`, () => {
+      const r = detect(text);
+      assert.equal(r?.level, 'emergency', `${text}: ${JSON.stringify(r)} (words: ${emergencyWords(text, rules).join('/')})`);
+      assert.equal(r.calls[0], '110');
+      for (const c of calls) assert.ok(r.calls.includes(c), `${text}: expected ${c} in ${r.calls.join(',')}`);
+    });
+  }
+  for (const [shape, text] of SHAPES_NOT) {
+    it(`${shape}: "${text}" gets no 110 line`, () => {
+      assert.equal(detect(text), undefined, `${JSON.stringify(detect(text))} (words: ${emergencyWords(text, rules).join('/')})`);
     });
   }
 
