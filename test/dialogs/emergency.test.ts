@@ -177,12 +177,17 @@ const SHAPES_NOT: [shape: string, text: string][] = [
   ['撵 as "drive out"', '房东撵我走 怎么办'],
   ['撵 as "drive out", with 出去', '公司撵我出去 不给工资'],
   ['撵不上: cannot catch up', '他撵不上我'],
+  ['a chase last semester', '上学期有人在后头撵我儿子，学校管不管'],
   ['a phone between 在用 and 打', '他在用手机打游戏'],
   ['a sound that is no harm', '他打呼噜的声音太大 能离婚吗'],
   ['harm heard last year', '去年老听见隔壁打孩子的声音 能作证吗'],
   ['mei qian (没钱) in pinyin is no gas', 'wo mei qian le'],
   ['a crash word in pinyin with no one hurt', 'zhuang che le'],
   ['afraid to light the stove with the gas cut off', '停气了 不敢开火'],
+  ['a fire that is out (火早灭了)', '邻居家着火烧了我家 火早灭了 他们不赔怎么办'],
+  ['poisoning after a stay in hospital (住了半个月院)', '工友煤气中毒 住了半个月院 厂里不给报工伤'],
+  ['a threat after the divorce (离婚以后)', '离婚以后他发短信说要杀我 截图能当证据吗'],
+  ['harm while the father lived (生前)', '俺爹生前被俺哥打 俺哥还能继承吗'],
 ];
 
 /** Everyday words some farewells also use: nothing at all, not even the caution line. */
