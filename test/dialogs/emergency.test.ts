@@ -154,7 +154,7 @@ const CLAUSE_PAIRS: [now: string, before: string][] = [
 ];
 
 /** Danger words with an unclear time and a legal question: the caution line, then the answer. */
-const CAUTIONS = ['被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了', '救命啊 砍我那个人判了三年 赔偿一分没给 我咋办'];
+const CAUTIONS = ['工厂锅炉爆炸 我被炸伤了', '被打伤了能索赔多少钱', '老公喝了酒就打我', '在工地晕倒算工伤吗', '火！！', '我被人打了', '救命啊 砍我那个人判了三年 赔偿一分没给 我咋办'];
 
 /**
  * Gaps found on danger-k's tune half, each closed as a word class or a sentence shape; the sentences
@@ -170,6 +170,8 @@ const SHAPES_NOW: [shape: string, text: string, calls: string[]][] = [
   ['fainting in pinyin', 'ta yun dao le', ['110', '120']],
   ['a crash and bleeding in pinyin', 'zhuang che le, liu le hen duo xue', ['110', '120']],
   ['afraid to make a spark, near gas', '煤气罐那边 灯都不敢开', ['110', '119']],
+  ['a night told as now (半夜 with no hypothesis or past)', '半夜有人撬我家门', ['110']],
+  ['过来 of someone coming (not brought round)', '他要过来砍我', ['110']],
 ];
 
 /** … and the same words in everyday use or in a question about harm that is over: no 110 line at all. */
@@ -188,6 +190,9 @@ const SHAPES_NOT: [shape: string, text: string][] = [
   ['poisoning after a stay in hospital (住了半个月院)', '工友煤气中毒 住了半个月院 厂里不给报工伤'],
   ['a threat after the divorce (离婚以后)', '离婚以后他发短信说要杀我 截图能当证据吗'],
   ['harm while the father lived (生前)', '俺爹生前被俺哥打 俺哥还能继承吗'],
+  ['brought round (抢救过来): no one is coming', '我爸去年煤气中毒 抢救过来了 能找燃气公司赔吗'],
+  ['a night in a hypothesis (假如…半夜)', '假如有人半夜翻墙进来 我打伤了他算正当防卫吗'],
+  ['a night in the past (离婚后半夜…过)', '离婚后半夜他砸门闯进来过 现在能申请保护令吗'],
 ];
 
 /** Everyday words some farewells also use: nothing at all, not even the caution line. */
