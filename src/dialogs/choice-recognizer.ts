@@ -39,6 +39,8 @@ export const choiceLexiconFileSchema = z
     feedback_leading: words.default([]),
     /** Said after an answer without changing it ("好的吧", "有用 谢谢"): dropped from the end. */
     trailing_softeners: words.default([]),
+    /** An answer ending so asks about what the answer said ("有用吗": is doing that of use?): not feedback. */
+    feedback_asking_endings: words.default([]),
   })
   .strict();
 
@@ -61,6 +63,7 @@ export interface ChoiceLexicon {
     maxChars: number;
     /** feedback_leading, any number of them at the start. */
     leading: RegExp;
+    askingEndings: string[];
   };
 }
 
@@ -105,6 +108,7 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
       ],
       maxChars: data.feedback_max_chars,
       leading: alternation(norm(data.feedback_leading), '^(?:', ')+'),
+      askingEndings: norm(data.feedback_asking_endings),
     },
   };
 }
@@ -135,8 +139,10 @@ export function parseNumber(input: string, lex: ChoiceLexicon, count: number): n
 }
 
 /** The answer's first clause, normalised ("不是，我想问的是…" → 不是). */
+const CLAUSE_BREAK = /[\s,，.。!！?？;；、~～]+/;
+
 function firstClause(input: string): string {
-  return normalizeForMatch(input.normalize('NFKC').split(/[\s,，.。!！?？;；、~～]+/).find((s) => s.trim()) ?? '');
+  return normalizeForMatch(input.normalize('NFKC').split(CLAUSE_BREAK).find((s) => s.trim()) ?? '');
 }
 
 /** "yes" / "no" for a yes/no question, from the whole answer or its first clause. */
@@ -169,7 +175,7 @@ function onceOf(text: string): string {
 }
 
 /** "helpful" / "unhelpful" for "这个回答有帮助吗？", or undefined (then it may be a new question). */
-export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
+export function recognizeFeedback(input: string, lex: ChoiceLexicon, opts: { asks?: (text: string) => boolean } = {}): 'helpful' | 'unhelpful' | undefined {
   const f = lex.feedback;
   const whole = normalizeForMatch(input);
   if (!whole) {
@@ -177,7 +183,45 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon): 'helpful' 
     const g = normalizeForMatch(input, { keepEmoji: true, collapseRepeats: true });
     return f.unhelpful.has(g) ? 'unhelpful' : f.helpful.has(g) ? 'helpful' : undefined;
   }
-  if (whole.length > f.maxChars) return undefined;
+  // "有用吗" asks whether what the answer says is of use; it does not say the answer was.
+  if (f.askingEndings.some((w) => whole.length > w.length && whole.endsWith(w))) return undefined;
+  const clauseWise = opts.asks ? feedbackThenComment(input, lex, opts.asks) : undefined;
+  if (clauseWise) return clauseWise === 'neither' ? undefined : clauseWise;
+  return whole.length <= f.maxChars ? feedbackOf(input, whole, lex) : undefined;
+}
+
+/**
+ * An answer of several clauses whose first is feedback: "挺好的 说得很清楚", "有 比我问的那几个人说得
+ * 明白" — the rest comments on it. `neither` when a later clause asks something that is not
+ * feedback ("有 那仲裁去哪里申请": a new question) or says the opposite ("有用 但是看不懂");
+ * undefined when the first clause is no feedback (the whole answer is read as one).
+ */
+function feedbackThenComment(input: string, lex: ChoiceLexicon, asks: (text: string) => boolean): 'helpful' | 'unhelpful' | 'neither' | undefined {
+  const [first, ...rest] = clauses(input);
+  if (!first || !rest.length) return undefined;
+  const said = shortFeedback(first, lex);
+  if (!said) return undefined;
+  for (const c of rest) {
+    const r = shortFeedback(c, lex);
+    if (r ? r !== said : asks(c)) return 'neither';
+  }
+  return said;
+}
+
+/** feedbackOf for one clause, when it is short enough to be feedback at all. */
+function shortFeedback(clause: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
+  const n = normalizeForMatch(clause);
+  return n && n.length <= lex.feedback.maxChars ? feedbackOf(clause, n, lex) : undefined;
+}
+
+/** The clauses of an answer, as typed ("挺好的 说得很清楚" → 挺好的, 说得很清楚). */
+function clauses(input: string): string[] {
+  return input.normalize('NFKC').split(CLAUSE_BREAK).filter((s) => normalizeForMatch(s));
+}
+
+/** A short answer read as feedback: the lists, a plain "no", a cue that is most of it. */
+function feedbackOf(input: string, whole: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
+  const f = lex.feedback;
   const first = firstClause(input);
   const forms = new Set<string>();
   for (const c of [whole, first]) {
@@ -256,7 +300,7 @@ export function recognizeChoice(
   input: string,
   options: readonly ChoiceCandidate[],
   lex: ChoiceLexicon,
-  opts: { freeText?: boolean } = {},
+  opts: { freeText?: boolean; asks?: (text: string) => boolean } = {},
 ): ChoiceMatch | undefined {
   if (!options.length) return undefined;
   const n = normalizeForMatch(input);
@@ -264,7 +308,7 @@ export function recognizeChoice(
   const helpfulIdx = options.findIndex((o) => o.value === 'helpful');
   const unhelpfulIdx = options.findIndex((o) => o.value === 'unhelpful');
   const feedback = () => {
-    const fb = helpfulIdx >= 0 && unhelpfulIdx >= 0 ? recognizeFeedback(input, lex) : undefined;
+    const fb = helpfulIdx >= 0 && unhelpfulIdx >= 0 ? recognizeFeedback(input, lex, { asks: opts.asks }) : undefined;
     return fb ? hit(fb === 'helpful' ? helpfulIdx : unhelpfulIdx, 'feedback') : undefined;
   };
   // Only emoji: a gesture can still answer "这个回答有帮助吗？" ("👍").

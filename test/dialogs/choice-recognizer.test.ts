@@ -230,8 +230,43 @@ describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () 
     ['还有呢', undefined],
     ['老板不给钱我不知道怎么办', undefined],
     ['有用吗这个东西到底怎么申请才行', undefined],
+    // Said the way people talk: the use put first, dialect for "not much good".
+    ['一点用没有', 'unhelpful'],
+    ['啥用也没有', 'unhelpful'],
+    ['不咋地', 'unhelpful'],
+    ['太差了', 'unhelpful'],
+    ['有一点用', 'helpful'],
+    // Asking ends in 吗: "有用吗" asks whether doing what the answer says is of use.
+    ['有用吗', undefined],
+    ['有帮助么', undefined],
+    ['没用吗', undefined],
   ];
   for (const [text, want] of cases) it(`"${text}" → ${want ?? 'not feedback'}`, () => assert.equal(recognizeFeedback(text, lex), want));
+  describe('feedback with a comment after it, where the caller can tell whether the comment asks', () => {
+    const asks = (t: string) => /[吗呢怎咋啥谁哪?？]|什么|多少/.test(t);
+    const long: [string, 'helpful' | 'unhelpful' | undefined][] = [
+      ['挺好的 说得很清楚', 'helpful'],
+      ['有，比我问的那几个人说得明白', 'helpful'],
+      ['没用 说来说去还是那几句', 'unhelpful'],
+      ['没有，还是不知道咋办', 'unhelpful'],
+      ['有的，谢谢', 'helpful'],
+      ['我觉得 挺有用', 'helpful'],
+      // "知道咋办了" says what the citizen now knows: it holds a question word but asks nothing.
+      ['还行 大概知道咋办了', 'helpful'],
+      ['还是不知道咋办', 'unhelpful'],
+      // The comment asks: a new question, not feedback.
+      ['没用 我问的是工伤怎么认定', undefined],
+      ['有 那仲裁去哪里申请', undefined],
+      // The comment says the opposite.
+      ['有用 但是看不懂', undefined],
+      // Not feedback to begin with.
+      ['好的 我回去跟家里人商量商量', undefined],
+    ];
+    for (const [text, want] of long) it(`"${text}" → ${want ?? 'not feedback'}`, () => assert.equal(recognizeFeedback(text, lex, { asks }), want));
+    it('without a way to tell, a long answer is left to search', () => {
+      assert.equal(recognizeFeedback('有，比我问的那几个人说得明白', lex), undefined);
+    });
+  });
   it('is read only where the options are helpful/unhelpful', () => {
     assert.equal(recognizeChoice('有用', FEEDBACK, lex, { freeText: true })?.value, 'helpful');
     assert.equal(recognizeChoice('看不懂', FEEDBACK, lex, { freeText: true })?.value, 'unhelpful');

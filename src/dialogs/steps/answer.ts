@@ -12,6 +12,7 @@
  *   anything else → a new question
  */
 import { recognizeChoice } from '../choice-recognizer';
+import { looksLikeQuestion } from '../context';
 import { CODE_KEYS, CODE_TEMPLATES, SLOTS } from '../ids';
 import type { ShownOption, StepContext, StepHandler, StepOutcome } from '../step-contract';
 import { onlyNamesDistrict } from '../district';
@@ -93,7 +94,9 @@ export const answer: StepHandler<'answer'> = {
       }
     }
     // Follow-up buttons sit under an answer: anything but a clear pick is a new question.
-    const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices, { freeText: true });
+    // Feedback with a comment after it ("挺好的 说得很清楚") counts when the comment asks nothing.
+    const asks = (t: string) => looksLikeQuestion(t, ctx.services.flows.context);
+    const m = recognizeChoice(text, ctx.state.shown, ctx.services.flows.choices, { freeText: true, asks });
     if (!m) return { type: 'question', text };
     const picked = ctx.state.shown[m.index]!;
     if (picked.source === 'static' && picked.value === FULL_TEXT && entry) {
