@@ -136,8 +136,17 @@ describe('closing remarks and who runs the bot', () => {
   it('one that asks something, or does not start with an acknowledgement, is left to search', () => {
     for (const t of ['好 那我去哪申请', '好 我自己去申请吗', '我明天就去问问', '好的我想问一下离婚']) assert.equal(matchCommand(t, lex), undefined, t);
   });
+  it('going home to talk it over, or a trip to an office, is a plan; "那我" with a plan closes too', () => {
+    for (const t of ['行 俺回去跟家里人商量商量', '好的 我回家合计合计', '那我明天去法律援助中心跑一趟', '那俺先回去考虑考虑']) assert.equal(matchCommand(t, lex), 'acknowledge', t);
+    for (const t of ['那我去哪里申请', '那我回去以后还要交材料吗', '那我想离婚', '那我要告他', '那我商量好了怎么写协议']) assert.equal(matchCommand(t, lex), undefined, t);
+  });
+  it('thanks to the people behind the bot are thanks', () => {
+    for (const t of ['谢谢 你们辛苦了', '谢谢大家', '你们辛苦了']) assert.equal(matchCommand(t, lex), 'thanks', t);
+  });
   it('asking who runs the bot gets the help reply', () => {
-    for (const t of ['你们是哪个单位的', '你是司法局的吗']) assert.equal(matchCommand(t, lex), 'help', t);
+    for (const t of ['你们是哪个单位的', '你是司法局的吗', '你们是政府办的吗', '你们靠谱不', '你是官方的吗 可信吗']) assert.equal(matchCommand(t, lex), 'help', t);
+    // Whether someone else can be trusted is a question for search.
+    for (const t of ['这个律师靠谱吗', '网上找的律师靠谱不', '调解靠谱吗']) assert.equal(matchCommand(t, lex), undefined, t);
     assert.equal(matchCommand('你们能帮我申请法律援助吗', lex), undefined);
   });
   it('asking its name gets the help reply; complaining that it knows nothing is small talk', () => {
