@@ -121,7 +121,9 @@ export function browserSuite<A extends { close(): Promise<void> }>(start: () => 
  */
 export async function waitForReply(page: Page, before: number, settleMs = 0): Promise<void> {
   try {
-    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const);
+    // Polled on a timer, not on animation frames (Playwright's default): a renderer busy laying out a
+    // long transcript may go a long time without a frame, and the reply is there all the same.
+    await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length > (n as number), [BOT, before] as const, { polling: 100 });
   } catch (err) {
     // A string, not a function: tsx would wrap a function's inner helpers in __name, unknown in the page.
     const seen = await page
