@@ -183,8 +183,6 @@ export function recognizeFeedback(input: string, lex: ChoiceLexicon, opts: { ask
     const g = normalizeForMatch(input, { keepEmoji: true, collapseRepeats: true });
     return f.unhelpful.has(g) ? 'unhelpful' : f.helpful.has(g) ? 'helpful' : undefined;
   }
-  // "有用吗" asks whether what the answer says is of use; it does not say the answer was.
-  if (f.askingEndings.some((w) => whole.length > w.length && whole.endsWith(w))) return undefined;
   const clauseWise = opts.asks ? feedbackThenComment(input, lex, opts.asks) : undefined;
   if (clauseWise) return clauseWise === 'neither' ? undefined : clauseWise;
   return whole.length <= f.maxChars ? feedbackOf(input, whole, lex) : undefined;
@@ -222,6 +220,8 @@ function clauses(input: string): string[] {
 /** A short answer read as feedback: the lists, a plain "no", a cue that is most of it. */
 function feedbackOf(input: string, whole: string, lex: ChoiceLexicon): 'helpful' | 'unhelpful' | undefined {
   const f = lex.feedback;
+  // "有用吗" asks whether what the answer says is of use; it does not say the answer was.
+  if (f.askingEndings.some((w) => whole.length > w.length && whole.endsWith(w))) return undefined;
   const first = firstClause(input);
   const forms = new Set<string>();
   for (const c of [whole, first]) {

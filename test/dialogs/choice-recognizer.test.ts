@@ -257,6 +257,7 @@ describe('feedback typed instead of tapped ("这个回答有帮助吗？")', () 
       // The comment asks: a new question, not feedback.
       ['没用 我问的是工伤怎么认定', undefined],
       ['有 那仲裁去哪里申请', undefined],
+      ['报警有用吗 上回警察来了只是劝了劝', undefined],
       // The comment says the opposite.
       ['有用 但是看不懂', undefined],
       // Not feedback to begin with.
