@@ -164,15 +164,24 @@ export function resolveFollowup(c: FollowupCandidates, lex: AspectLexicon): Foll
   const top = Math.max(...scored.map((s) => s.evidence));
   if (top <= 0) return undefined;
   const group = scored.filter((s) => s.evidence === top).sort((a, b) => b.rank - a.rank);
+  const sure = c.within.confident && c.within.reason === 'strong' ? c.within.results[0]?.id : undefined;
+  // Named only in passing (no title among them names an aspect: "带下落不明证明" in the summary of
+  // 宣告失踪) while search is sure of another entry here: search's pick, not the passing mention.
+  if (sure && !group.some((g) => g.id === sure) && c.pool.some((p) => p.id === sure) && !group.some((g) => namesInTitle(g.id, c, lex))) return { answer: sure };
   if (group.length === 1) return { answer: group[0]!.id };
   // The entry the citizen's story is about, not shown yet, covers it as well as any: that one.
   if (c.pending && group.some((g) => g.id === c.pending)) return { answer: c.pending };
   // Search is sure of one entry and it is among those covering the aspects: that one.
-  const sure = c.within.confident && c.within.reason === 'strong' ? c.within.results[0]?.id : undefined;
   if (sure && group.some((g) => g.id === sure)) return { answer: sure };
   if (group[0]!.rank - group[1]!.rank >= CLEAR_LEAD) return { answer: group[0]!.id };
   const offer = group.filter((g) => g.id !== c.onScreen).slice(0, MAX_OFFERED).map((g) => g.id);
   return { offer: offer.length ? offer : group.slice(0, MAX_OFFERED).map((g) => g.id) };
+}
+
+/** The entry's title names one of the message's aspects (not only its summary). */
+function namesInTitle(id: string, c: FollowupCandidates, lex: AspectLexicon): boolean {
+  const e = c.pool.find((p) => p.id === id);
+  return !!e && c.aspects.some((a) => entryAspects(e, lex, c.hotlineNumbers).get(a) === IN_TITLE);
 }
 
 /** How many of the message's aspects an entry names (in its title or summary). */

@@ -25,6 +25,15 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       ['我不服 找谁去', ['appeal', 'who']],
       ['网上能办吗', ['online']],
       ['他要是反悔呢', ['breach']],
+      // Paying less, being paid by the other side, still not given, another level of government.
+      ['能少交点不', ['fees']],
+      ['能让他赔我钱吗', ['amount']],
+      ['他要是一直不给呢', ['breach']],
+      ['在市里能办吗', ['place']],
+      ['外地的也行吗', ['place']],
+      // The longer word still wins: 不给批 is a refusal to approve, 不赔 the other side not paying.
+      ['不给批呢', ['appeal']],
+      ['他不赔我钱', ['breach']],
     ];
     for (const [text, want] of cases) it(`"${text}" → ${want.join(', ')}`, () => assert.deepEqual(aspectsOf(text, lex), want));
     it('a longer word hides the shorter ones inside it: "能要多少钱" is an amount, "要交多少钱" a fee', () => {
@@ -99,6 +108,20 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       const b = entry('x2', '经济补偿怎么算');
       const r = resolveFollowup({ text: '怎么算', aspects: aspectsOf('怎么算', lex), pool: [a, b], pending: 'x2', topic: 't', within: result([]), hotlineNumbers: [] }, lex);
       assert.deepEqual(r, { answer: 'x2' });
+    });
+    it('an aspect named only in passing in another entry’s summary loses to search’s sure pick there', () => {
+      const filing = entry('sue', '怎样到法院起诉', '准备起诉状和证据，交到有管辖权的法院');
+      const evidenceEntry = entry('sue-evidence', '打官司要准备哪些证据');
+      const missing = entry('sue-missing', '家人失踪多年，怎样申请宣告失踪', '带下落不明证明向法院申请');
+      const ask = (within: SearchResult) =>
+        resolveFollowup({ text: '得准备点啥材料', aspects: aspectsOf('得准备点啥材料', lex), pool: [filing, evidenceEntry, missing], onScreen: 'sue', topic: 't', within, hotlineNumbers: [] }, lex);
+      assert.deepEqual(ask(result([hit('sue-evidence', 0.8), hit('sue', 0.6)], 'strong')), { answer: 'sue-evidence' });
+      // Search not sure: the passing mention is all there is.
+      assert.deepEqual(ask(result([])), { answer: 'sue-missing' });
+      // A title that names the aspect is no passing mention: it answers whatever search prefers.
+      const materialsEntry = entry('sue-materials', '起诉要带哪些材料');
+      const r = resolveFollowup({ text: '得准备点啥材料', aspects: aspectsOf('得准备点啥材料', lex), pool: [filing, evidenceEntry, materialsEntry], onScreen: 'sue', topic: 't', within: result([hit('sue-evidence', 0.8)], 'strong'), hotlineNumbers: [] }, lex);
+      assert.deepEqual(r, { answer: 'sue-materials' });
     });
     it('nothing when no entry names the aspect, or the message names none', () => {
       assert.equal(resolve('打哪个电话'), undefined);

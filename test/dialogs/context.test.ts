@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { aboutTheAnswer, afterAboutAnswer, chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, uncovered } from '../../src/dialogs/context';
+import { aboutTheAnswer, afterAboutAnswer, chooseReading, followupCue, looksLikeQuestion, matchesOwnWords, ownTerms, uncovered } from '../../src/dialogs/context';
 import { normalizeForMatch } from '../../src/dialogs/input';
 import type { SearchHit, SearchResult } from '../../src/search/types';
 import { contextLexicon } from './lexicon';
@@ -20,7 +20,19 @@ describe('follow-ups read against the answer on screen', () => {
   describe('the shape of a follow-up (lexicon/context.yaml)', () => {
     const bare = ['那要带什么材料', '还有呢', '多久', '要钱吗', '在哪办', '不服怎么办', '那他不给呢', '要多少钱', '对方不同意怎么办'];
     for (const t of bare) it(`"${t}" is a bare follow-up`, () => assert.equal(followupCue(t, lex), 'bare'));
-    it('a character of its own still makes a strong cue ("能补签吗")', () => assert.equal(followupCue('能补签吗', lex), 'strong'));
+    // Made of the everyday words follow-ups are made of too: a little (点, 些), not (不, 没), keeping
+    // on (一直, 还是), prepositions (在, 跟), plain verbs (让, 签字, 查, 提), which level (市里, 外地), 的话, 东西.
+    const everyday = ['他要是一直不给呢', '要带点啥材料', '得带啥东西不', '不签字行不行', '在市里能办吗', '外地的也行吗', '网上能查吗', '他还是不还呢', '不服的话几天内能提', '能让他赔吗'];
+    for (const t of everyday) it(`"${t}" is a bare follow-up`, () => assert.equal(followupCue(t, lex), 'bare'));
+    it('a message naming something of its own is still no bare follow-up ("在徐州能办离婚吗", "村里不给开证明")', () => {
+      for (const t of ['在徐州能办离婚吗', '村里不给开证明', '市里哪个医院好', '外地人被欠薪咋办']) assert.equal(followupCue(t, lex), 'weak', t);
+      assert.equal(followupCue('外地人在徐州打工被欠了三个月工资怎么办', lex), 'none');
+    });
+    it('the 不 that ends an A-不 question is no word of the message\'s own ("聊天记录算证据不")', () => {
+      assert.deepEqual(ownTerms('聊天记录算证据不', ['聊天', '记录', '聊天记录', '算', '证据', '不'], lex), []);
+      assert.deepEqual(ownTerms('医院不给病历咋办', ['医院', '不', '病历'], lex), ['医院', '病历']);
+    });
+    it('a character of its own still makes a strong cue ("能补录吗")', () => assert.equal(followupCue('能补录吗', lex), 'strong'));
     it('a lead word allows a word of its own ("那离婚呢"), search decides whether it stays in the topic', () => {
       assert.equal(followupCue('那离婚呢', lex), 'strong');
     });
