@@ -33,7 +33,8 @@
  * that was not answered ("您想问的是", not covered, an emergency reply): "我爸是烈士 想打官司" →
  * choice → "像俺们这种还要查家里有没有钱吗" is searched with the first message in front, and
  * answered when search is then sure.
- * Slot `followup` is true when the answer stays in the topic on screen.
+ * Slot `followup` is true when the answer stays in the topic on screen, and when it goes to the
+ * topic flow whose question was still open (talk.pending of that flow): no second introduction.
  * Every not-confident search is recorded for editors (UnansweredSink, masked text) and counts a
  * miss in the `misses` slot, so a flow can offer a person after the second miss.
  */
@@ -217,6 +218,7 @@ export const search: StepHandler<'search'> = {
     const q = forSearch(typeof raw === 'string' ? raw : '');
     const locale = searchLocale(q, ctx.locale);
     const contextTopic = ctx.talk.topic;
+    const pendingBefore = ctx.talk.pending;
     const { result: r, followup, offer, answer, elliptical } = readInContext(ctx, q, locale);
     // What the next follow-up is read with: this message, after what was said before when it was
     // read with it (an answer in the topic, or a follow-up still unanswered).
@@ -258,6 +260,9 @@ export const search: StepHandler<'search'> = {
       // A topic's own flow may ask something first (mediation: the district) and show the entry
       // later, or never: until its answer step shows it, it is not on screen (ctx.talk.pending).
       if (flow && flow !== ctx.state.flow) {
+        // Asked while that flow's own question was open (mediation asked the district; the citizen
+        // asked "调解不管用咋办" instead): its explanation was just read, so it answers at once.
+        if (pendingBefore && ctx.services.flows.topicFlows.get(ctx.services.kb.entry(pendingBefore)?.topic ?? '') === flow) ctx.setSlot(SLOTS.followup, true);
         delete ctx.talk.entry;
         ctx.talk.pending = chosen.id;
         return { type: 'goto', flow };
