@@ -34,6 +34,8 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       // The longer word still wins: 不给批 is a refusal to approve, 不赔 the other side not paying.
       ['不给批呢', ['appeal']],
       ['他不赔我钱', ['breach']],
+      ['12348有啥用', ['what']],
+      ['有用吗', []],
     ];
     for (const [text, want] of cases) it(`"${text}" → ${want.join(', ')}`, () => assert.deepEqual(aspectsOf(text, lex), want));
     it('a longer word hides the shorter ones inside it: "能要多少钱" is an amount, "要交多少钱" a fee', () => {

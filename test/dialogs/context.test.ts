@@ -58,6 +58,9 @@ describe('follow-ups read against the answer on screen', () => {
       for (const t of ['这合法吗', '他们这样可以吗', '我能咋办', '先要干啥', '那我要干啥', '接下来呢']) assert.equal(aboutTheAnswer(t, lex), 'only', t);
       assert.equal(aboutTheAnswer('离婚怎么办', lex), undefined);
       assert.equal(aboutTheAnswer('要钱吗', lex), undefined);
+      // Whether doing it is of use asks about the answer too; what a thing is good for is the aspect `what`.
+      for (const t of ['有用吗', '那管用不', '这样有用没']) assert.equal(aboutTheAnswer(t, lex), 'only', t);
+      assert.notEqual(aboutTheAnswer('调解协议有用吗', lex), 'only');
     });
     it('a longer message that starts by asking what now is a follow-up, and what it goes on to ask is the question', () => {
       assert.equal(aboutTheAnswer('接下来咋弄 找保险还是找他本人', lex), 'leads');
