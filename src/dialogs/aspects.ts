@@ -9,11 +9,13 @@
  *                     the editor says the entry is about) or only in its summary (1); an aspect
  *                     with `covers_hotlines` is also covered by a directory hotline number in the title
  *   resolveFollowup   among the candidate entries (the topic's, the entry's follow-ups, a choice
- *                     just offered): the entries covering most of the message's aspects; one of
- *                     them answers when it is the entry a flow chose but has not shown yet
- *                     (the story is about it), or clearly ahead (the one just read behind) — the only one, search's sure pick
- *                     among them, or clearly first by search score and shared title characters —
- *                     else a one-tap choice among them; nothing when no candidate covers an aspect
+ *                     just offered): the entry a flow chose but has not shown yet (the story is
+ *                     about it) when it names as many of the aspects as any, in title or summary;
+ *                     else the entries covering most of the message's aspects: one of them
+ *                     answers when it is the only one, search's sure pick among them, or clearly
+ *                     first by search score and shared title characters (the one just read
+ *                     behind) — else a one-tap choice among them; nothing when no candidate
+ *                     covers an aspect
  * Contract: pure; never throws; search results are given, this module does not search.
  */
 import { z } from 'zod';
@@ -163,14 +165,20 @@ export function resolveFollowup(c: FollowupCandidates, lex: AspectLexicon): Foll
   });
   const top = Math.max(...scored.map((s) => s.evidence));
   if (top <= 0) return undefined;
+  // The entry the citizen's story is about, not shown yet, names as many of the aspects as any —
+  // in its title or only its summary: that one ("找谁管" after a noise story the mediation flow
+  // asked the district for: the noise entry's 物业、调解、12345, not 怎样申请人民调解).
+  const pending = c.pending ? c.pool.find((e) => e.id === c.pending) : undefined;
+  if (pending) {
+    const most = Math.max(...c.pool.map((e) => aspectsCovered(e, c.aspects, lex, c.hotlineNumbers)));
+    if (most > 0 && aspectsCovered(pending, c.aspects, lex, c.hotlineNumbers) === most) return { answer: pending.id };
+  }
   const group = scored.filter((s) => s.evidence === top).sort((a, b) => b.rank - a.rank);
   const sure = c.within.confident && c.within.reason === 'strong' ? c.within.results[0]?.id : undefined;
   // Named only in passing (no title among them names an aspect: "带下落不明证明" in the summary of
   // 宣告失踪) while search is sure of another entry here: search's pick, not the passing mention.
   if (sure && !group.some((g) => g.id === sure) && c.pool.some((p) => p.id === sure) && !group.some((g) => namesInTitle(g.id, c, lex))) return { answer: sure };
   if (group.length === 1) return { answer: group[0]!.id };
-  // The entry the citizen's story is about, not shown yet, covers it as well as any: that one.
-  if (c.pending && group.some((g) => g.id === c.pending)) return { answer: c.pending };
   // Search is sure of one entry and it is among those covering the aspects: that one.
   if (sure && group.some((g) => g.id === sure)) return { answer: sure };
   if (group[0]!.rank - group[1]!.rank >= CLEAR_LEAD) return { answer: group[0]!.id };

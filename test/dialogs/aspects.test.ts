@@ -125,6 +125,14 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       const r = resolveFollowup({ text: '得准备点啥材料', aspects: aspectsOf('得准备点啥材料', lex), pool: [filing, evidenceEntry, materialsEntry], onScreen: 'sue', topic: 't', within: result([hit('sue-evidence', 0.8)], 'strong'), hotlineNumbers: [] }, lex);
       assert.deepEqual(r, { answer: 'sue-materials' });
     });
+    it('the unread entry of the story answers when it names the aspect at all, even only in its summary, before one naming it in a title', () => {
+      const noise = entry('noise', '邻居噪音扰民怎么办', '先沟通；无效可找物业、人民调解委员会调解，或拨打12345反映');
+      const mediation = entry('mediation', '怎样申请人民调解');
+      const ask = (pending?: string) => resolveFollowup({ text: '找谁管', aspects: aspectsOf('找谁管', lex), pool: [noise, mediation], pending, topic: 't', within: result([]), hotlineNumbers: [] }, lex);
+      assert.deepEqual(ask('noise'), { answer: 'noise' });
+      // Read already (on screen, not pending): the title that names it wins.
+      assert.deepEqual(ask(), { answer: 'mediation' });
+    });
     it('nothing when no entry names the aspect, or the message names none', () => {
       assert.equal(resolve('打哪个电话'), undefined);
       assert.equal(resolve('还有呢'), undefined);
