@@ -11,7 +11,9 @@
  *   resolveFollowup   among the candidate entries (the topic's, the entry's follow-ups, a choice
  *                     just offered): the entry a flow chose but has not shown yet (the story is
  *                     about it) when it names as many of the aspects as any, in title or summary;
- *                     else the entries covering most of the message's aspects: one of them
+ *                     else the entries covering most of the message's aspects — of the topic on
+ *                     screen when any of its entries names one (a follow-up into another topic
+ *                     answers only what the topic does not) — one of them
  *                     answers when it is the only one, search's sure pick among them, or clearly
  *                     first by search score and shared title characters (the one just read
  *                     behind) — else a one-tap choice among them; nothing when no candidate
@@ -163,6 +165,9 @@ export function resolveFollowup(c: FollowupCandidates, lex: AspectLexicon): Foll
       (e.kind === 'regulation' ? REGULATION_PENALTY : 0);
     return { id: e.id, evidence: evidence(e, c.aspects, lex, c.hotlineNumbers), rank };
   });
+  // Entries of the topic on screen first: a follow-up into another topic answers only what the topic does not.
+  const inTopic = scored.filter((x) => x.evidence > 0 && c.pool.find((e) => e.id === x.id)?.topic === c.topic);
+  if (inTopic.length) for (const x of scored) if (!inTopic.includes(x)) x.evidence = 0;
   const top = Math.max(...scored.map((s) => s.evidence));
   if (top <= 0) return undefined;
   // The entry the citizen's story is about, not shown yet, names as many of the aspects as any —

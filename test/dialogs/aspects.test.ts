@@ -133,6 +133,16 @@ describe('what a follow-up asks about (aspects, lexicon/context.yaml)', () => {
       // Read already (on screen, not pending): the title that names it wins.
       assert.deepEqual(ask(), { answer: 'mediation' });
     });
+    it('a follow-up button into another topic answers only what no entry of the topic on screen names', () => {
+      const objection = entry('objection', '法律援助申请被拒绝了怎么办', '向司法局提出异议，五日内出结果', { topic: 'objection' });
+      const art43 = entry('art-43', '法律援助法第四十三条：七日内决定', '', { topic: 'apply' });
+      const ask = (text: string, pool: KnowledgeEntry[]) => resolveFollowup({ text, aspects: aspectsOf(text, lex), pool, onScreen: 'objection', topic: 'objection', within: result([]), hotlineNumbers: [] }, lex);
+      // The topic's own entry names the deadline only in its summary; the other topic's article in its title.
+      assert.deepEqual(ask('多长时间内要提', [objection, art43]), { answer: 'objection' });
+      // Nothing of the topic names it: the follow-up into the other topic answers.
+      const after = entry('objection-after', '司法局维持不给援助，还能怎么办', '', { topic: 'objection' });
+      assert.deepEqual(ask('多长时间内要提', [after, art43]), { answer: 'art-43' });
+    });
     it('nothing when no entry names the aspect, or the message names none', () => {
       assert.equal(resolve('打哪个电话'), undefined);
       assert.equal(resolve('还有呢'), undefined);
