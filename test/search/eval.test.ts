@@ -39,7 +39,7 @@ describe('search quality on the team’s own question set', () => {
 // Sets written blind (from the topic list only, never the knowledge base). Floors are asserted on
 // the tune halves only; the held-out halves are reported by `npm run kb -- eval` and never tuned on.
 describe('search quality on citizens’ stories written blind (tune halves)', () => {
-  const names = ['stories-a', 'stories-b', 'stories-c', 'stories-d', 'stories-e', 'stories-f'];
+  const names = ['stories-a', 'stories-b', 'stories-c', 'stories-d', 'stories-e', 'stories-f', 'stories-i'];
   const halves = names.map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
   const set = { in_scope: halves.flatMap((h) => h.in_scope), out_of_scope: halves.flatMap((h) => h.out_of_scope), emergency: [] };
   const report = evaluate(searchEngine(), set);
@@ -52,8 +52,8 @@ describe('search quality on citizens’ stories written blind (tune halves)', ()
     }
     assert.equal(new Set(set.in_scope.flatMap((q) => q.topic)).size, 33);
   });
-  // Floors just under the tune halves of 2026-12-01 (744 stories: top-1 95.7 %, top-3 98.8 %,
-  // confident 96.1 %, confident and right 93.0 %).
+  // Floors just under the tune halves of 2026-12-01 (843 stories with stories-i: top-1 95.4 %,
+  // top-3 98.8 %, confident 95.8 %, confident and right 92.5 %).
   it('puts the right topic first for at least 94 % and in the top 3 for at least 98 %', () => {
     assert.ok(report.top1 >= 0.94, `top-1 ${report.top1}\n${misses()}`);
     assert.ok(report.top3 >= 0.98, `top-3 ${report.top3}\n${misses()}`);
@@ -70,13 +70,13 @@ describe('search quality on citizens’ stories written blind (tune halves)', ()
 // Legal questions about harm that is over, told in the same words as emergencies ("去年被人打伤了
 // 能起诉吗"): search must find their answer (whether they raise the alarm is the detector's part).
 describe('search quality on past-harm legal questions written blind (tune halves)', () => {
-  const halves = ['danger-a', 'danger-b', 'danger-d', 'danger-e', 'danger-f', 'danger-g', 'danger-h', 'danger-i'].map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
+  const halves = ['danger-a', 'danger-b', 'danger-d', 'danger-e', 'danger-f', 'danger-g', 'danger-h', 'danger-i', 'danger-k'].map((n) => readEvalHalves(join(FIXTURES, 'blind', `${n}.yaml`)).tune!);
   const report = evaluate(searchEngine(), { in_scope: halves.flatMap((h) => h.in_scope), out_of_scope: [], emergency: [] });
 
   it('has 400 or more of them across the danger sets', () => {
     assert.ok(report.inScope >= 400, String(report.inScope));
   });
-  // Floors just under the tune halves of 2026-12-01 (439 questions: top-1 83.1 %, top-3 92.5 %).
+  // Floors just under the tune halves of 2026-12-01 (474 questions with danger-k: top-1 82.7 %, top-3 92.6 %).
   it('puts the right topic first for at least 82 % and in the top 3 for at least 91 %', () => {
     assert.ok(report.top1 >= 0.82, `top-1 ${report.top1}`);
     assert.ok(report.top3 >= 0.91, `top-3 ${report.top3}`);
