@@ -335,3 +335,95 @@ describe('emergency detection', () => {
     });
   });
 });
+
+/**
+ * Broadened word classes, one message each that must now give 110 first (written for the class, not
+ * taken from any evaluation set), with the level it gets: emergency, or caution for weak signals.
+ */
+const BROADENED: [category: string, shape: string, text: string, level: 'emergency' | 'caution'][] = [
+  ['threat', 'not walking out alive (横着出去)', '他堵着门说今天让我横着出去', 'emergency'],
+  ['threat', 'shooting in northern slang (崩了) with a home-made gun', '那人端着土枪说要崩了俺', 'emergency'],
+  ['threat', 'Xuzhou 恁 in a threat', '恁等着 俺这就带人过去', 'emergency'],
+  ['threat', 'waiting at the door (楼下等我)', '那几个要债的在我家楼下等我', 'emergency'],
+  ['threat', 'bringing people (叫人来), weak alone', '他说要叫人来', 'caution'],
+  ['threat', 'selling a child as a threat', '他说再不还钱就把我孩子卖了', 'emergency'],
+  ['threat', 'surrounding the house', '一帮人围着我家', 'emergency'],
+  ['threat', 'in pinyin', 'ta shuo yao nong si wo', 'emergency'],
+  ['threat', 'in English, breaking legs', 'they said they will break my legs', 'emergency'],
+  ['kidnapping', 'carried off running (抱着…跑了)', '一个男的抱着俺家小孩跑了', 'emergency'],
+  ['kidnapping', 'grabbed into a car (被人抓上车)', '我同事被人抓上车了', 'emergency'],
+  ['kidnapping', 'pulled away (被…拉着走了)', '我妹被一个男的拉着走了', 'emergency'],
+  ['kidnapping', 'abducted said with 让人 (让人拐了)', '俺妮让人拐了', 'emergency'],
+  ['kidnapping', 'put into a car with 把 (把…弄上车)', '他们把我哥弄上车了', 'emergency'],
+  ['kidnapping', 'in English, snatched', 'someone snatched my son', 'emergency'],
+  ['kidnapping', 'homophone 绑价', '我弟被绑价了', 'emergency'],
+  ['missing-child', 'still not home (还不回来)', '孩子天都黑了还不回来', 'emergency'],
+  ['missing-child', 'not at school (不在学校)', '老师打电话说孩子不在学校', 'emergency'],
+  ['missing-child', 'ran off and gone (跑没了)', '俺小孙子跑没了', 'emergency'],
+  ['missing-child', 'Xuzhou names for children (小孩儿, 妮)', '小妮儿找不着了', 'emergency'],
+  ['missing-child', 'not seen (没看到孩子)', '一上午都没看到孩子了', 'caution'],
+  ['missing-child', 'a search notice (寻人)', '急寻 六岁男孩 蓝衣服', 'emergency'],
+  ['missing-child', 'gone out alone, weak', '俺孙子一个人跑出去了', 'caution'],
+  ['missing-child', 'in pinyin', 'hai zi bu jian le', 'emergency'],
+  ['break-in', 'gone into the home in short words (进我家)', '有个陌生人进我家了', 'emergency'],
+  ['break-in', 'someone in a room (卧室里有个人): weak, a room is a sign of now', '卧室里有个人', 'emergency'],
+  ['break-in', 'someone inside rummaging (在里面翻东西)', '门开着 有人在里面翻东西', 'emergency'],
+  ['break-in', 'over the wall top (爬…墙头)', '有人爬我家墙头', 'emergency'],
+  ['break-in', 'a card in the door gap (插门缝)', '有人拿卡片插我家门缝', 'emergency'],
+  ['break-in', 'heard someone downstairs (English)', 'i hear someone downstairs', 'emergency'],
+  ['traffic', 'lying on the road after a crash (还在地上)', '电动车跟三轮撞了 人还在地上', 'emergency'],
+  ['traffic', 'run over (被车压了)', '俺大被拖拉机压了', 'emergency'],
+  ['traffic', 'a vehicle ran over someone (把人压底下)', '那辆货车把人压底下了', 'emergency'],
+  ['traffic', 'hit with 把 (把人撞了)', '我开车把人撞了 人还有气', 'emergency'],
+  ['traffic', 'still in the car (人还在车里)', '撞得很厉害 人还在车里', 'emergency'],
+  ['traffic', 'hit and run, weak', '一辆车撞了人就跑了', 'caution'],
+  ['gas', 'gas left on (开着煤气)', '开着煤气就睡着了', 'caution'],
+  ['gas', 'a dug-up pipe (挖断)', '燃气管子叫人挖断了', 'emergency'],
+  ['gas', 'a meter running (燃气表嗡嗡转)', '燃气表嗡嗡地转 家里没人用气', 'emergency'],
+  ['gas', 'rotten eggs (English)', 'it smells like rotten eggs in the kitchen', 'emergency'],
+  ['pursuit', 'the follower mirrors every move (走哪跟哪)', '我走哪他跟哪', 'emergency'],
+  ['pursuit', 'someone unnamed following (有人跟着), weak', '我下班有人跟着', 'caution'],
+  ['pursuit', 'a car behind (有辆车…跟我)', '有辆车一直在后面跟我', 'emergency'],
+  ['drowning', 'a cesspit (粪池)', '娃掉粪池里了', 'emergency'],
+  ['drowning', 'thrown into water with 把', '他把孩子推河里了', 'emergency'],
+  ['drowning', 'went in to save and did not come up', '他下去救人也没上来', 'emergency'],
+  ['drowning', 'flood round a car (被水淹 人在车里)', '车被水淹了 人在车里', 'emergency'],
+  ['drowning', 'someone in the river, weak', '有人在河里 好像不会游泳', 'caution'],
+];
+
+/** The same words in everyday use, a past story or a legal question: never the alarm. */
+const BROADENED_NOT: [shape: string, text: string][] = [
+  ['a child\'s papers lost (户口丢了)', '孩子户口丢了怎么补'],
+  ['a licence lost', '驾照丢了'],
+  ['a child lost last year', '去年孩子走丢过 后来找回来了'],
+  ['a crash into a rail: no one hurt', '车撞了护栏保险怎么赔'],
+  ['a threat to sue', '他威胁要起诉我'],
+  ['a car towed', '车被拖走了'],
+  ['no one hurt in the crash', '我的车被人撞了 停在路边 没人受伤'],
+  ['not home for the holidays', '闺女上大学没回家过年'],
+  ['something that happens often at the gate', '小区门口老有人发传单'],
+  ['a school record lost', '孩子的学籍丢了'],
+  ['someone brought to see a flat', '中介说要带人来看房'],
+  ['a home-made gun asked about', '家里有把土枪 算不算违法'],
+  ['a flood that damaged a house', '房子被淹了 保险能赔吗'],
+  ['a hit and run told with a question', '车祸对方司机跑了 监控拍到了车牌 怎么找他'],
+  ['a child out playing last summer', '去年暑假孩子一个人跑出去玩 被车撞了 对方不赔'],
+  ['waiting at the office last week', '上周他在我单位楼下等我 这算骚扰吗'],
+  ['a follower in the past', '以前有人跟着我回家 现在搬家了'],
+];
+
+describe('emergency detection: broadened classes', () => {
+  for (const [category, shape, text, level] of BROADENED) {
+    it(`${category}, ${shape}: "${text}" → ${level} (110 first)`, () => {
+      const r = detect(text);
+      assert.equal(r?.level, level, `${text}: ${JSON.stringify(r)} (words: ${emergencyWords(text, rules).join('/')})`);
+      assert.equal(r.calls[0], '110');
+    });
+  }
+  for (const [shape, text] of BROADENED_NOT) {
+    it(`${shape}: "${text}" does not get the alarm`, () => {
+      const r = detect(text);
+      assert.notEqual(r?.level, 'emergency', `false alarm on "${text}": ${JSON.stringify(r)}`);
+    });
+  }
+});
