@@ -389,6 +389,28 @@ const BROADENED: [category: string, shape: string, text: string, level: 'emergen
   ['drowning', 'went in to save and did not come up', '他下去救人也没上来', 'emergency'],
   ['drowning', 'flood round a car (被水淹 人在车里)', '车被水淹了 人在车里', 'emergency'],
   ['drowning', 'someone in the river, weak', '有人在河里 好像不会游泳', 'caution'],
+  ['gas', 'a detector beeping (报警器滴滴响)', '燃气报警器一直滴滴响', 'emergency'],
+  ['gas', 'a gnawed hose (软管被老鼠咬破)', '厨房煤气软管被老鼠咬破了', 'emergency'],
+  ['gas', 'a stove and a red face (煤炉, 脸通红)', '俺奶屋里生着煤炉子 脸通红叫不应', 'emergency'],
+  ['gas', 'traditional 瓦斯', '廚房瓦斯一直有味道', 'emergency'],
+  ['gas', 'in pinyin (lou qi le), weak alone', 'chu fang lou qi le', 'caution'],
+  ['traffic', 'knocked down in dialect (叫…蹭倒) and cannot walk', '俺娘叫电动车蹭倒了 不能走', 'emergency'],
+  ['traffic', 'upside down with someone inside', '小车翻了个底朝天 里面还有人', 'emergency'],
+  ['threat', 'cutting off a hand (剁手)', '他们说明天不还钱就剁手', 'emergency'],
+  ['threat', 'not letting me be (不让我好过)', '他在门口说不让我好过', 'emergency'],
+  ['break-in', 'told to open the door (逼我开门), weak', '有人在外面逼我开门', 'emergency'],
+  ['break-in', 'a home turned over: weak, in the room now', '回家一看屋里被翻得乱七八糟', 'emergency'],
+  ['kidnapping', 'a scam compound abroad (缅北)', '我表哥在缅北 刚发消息说出不来', 'emergency'],
+  ['kidnapping', 'drugged and taken (被迷晕)', '我妹被人迷晕了带走', 'emergency'],
+  ['kidnapping', 'led away by the hand (领着…走了)', '俺小孙子被一个女的领着走了', 'emergency'],
+  ['missing-child', 'a watch phone not answering', '孩子到现在没回来 电话手表打不通', 'emergency'],
+  ['pursuit', 'cannot shake him off (甩不掉)', '那个男的我怎么也甩不掉', 'emergency'],
+  ['pursuit', 'someone behind (后头跟着个人), weak', '我后头跟着个人', 'caution'],
+  ['drowning', 'sinking to the bottom (沉底)', '泳池里有个小孩沉底了', 'emergency'],
+  ['drowning', 'still in the water (水里…一动不动)', '水库边上 水里有个人一动不动', 'emergency'],
+  ['violence', 'a household thing used to beat (拿衣架抽)', '后妈正拿衣架抽我弟', 'emergency'],
+  ['violence', 'a cigarette end (用烟头烫)', '他用烟头烫孩子', 'emergency'],
+  ['confinement', 'an old man shut in a pen (关在羊圈)', '俺大伯把俺爷爷关在羊圈里', 'emergency'],
 ];
 
 /** The same words in everyday use, a past story or a legal question: never the alarm. */
@@ -410,6 +432,12 @@ const BROADENED_NOT: [shape: string, text: string][] = [
   ['a child out playing last summer', '去年暑假孩子一个人跑出去玩 被车撞了 对方不赔'],
   ['waiting at the office last week', '上周他在我单位楼下等我 这算骚扰吗'],
   ['a follower in the past', '以前有人跟着我回家 现在搬家了'],
+  ['a gas detector asked about', '燃气报警器一般多少钱 物业让装'],
+  ['housework with a broom', '我妈拿扫帚扫地'],
+  ['a beating with a hanger long ago', '小时候我爸拿衣架打过我 现在他老了不管他违法吗'],
+  ['a compound abroad in the past', '前年被骗到缅北 回来了 钱能要回来吗'],
+  ['a watch phone bought', '电话手表打不通 售后怎么说'],
+  ['a crash into a tree last month, asked as insurance', '上个月车撞树上了 保险怎么赔'],
 ];
 
 describe('emergency detection: broadened classes', () => {
