@@ -410,6 +410,14 @@ const BROADENED: [category: string, shape: string, text: string, level: 'emergen
   ['drowning', 'still in the water (水里…一动不动)', '水库边上 水里有个人一动不动', 'emergency'],
   ['violence', 'a household thing used to beat (拿衣架抽)', '后妈正拿衣架抽我弟', 'emergency'],
   ['violence', 'a cigarette end (用烟头烫)', '他用烟头烫孩子', 'emergency'],
+  ['missing-child', 'still not found after the call to the police', '孩子丢了 已经报警了 还没找到', 'caution'],
+  ['threat', 'dying together (说要一起死)', '他把门反锁了 说要跟我一起死', 'emergency'],
+  ['medical', 'someone under a fallen crane (压着人)', '塔吊倒了 压着人了', 'emergency'],
+  ['violence', 'groped on a bus, weak', '公交车上有个男的一直摸我', 'caution'],
+  ['violence', 'a bad man about (有个变态), weak', '楼道里有个变态', 'emergency'],
+  ['violence', 'a cry of robbery (有人抢劫)', '有人抢劫', 'emergency'],
+  ['traffic', 'a crash told as just happened (撞车了), weak', '撞车了', 'caution'],
+  ['break-in', 'someone in my home (有人在我家), weak', '有人在我家', 'caution'],
   ['confinement', 'an old man shut in a pen (关在羊圈)', '俺大伯把俺爷爷关在羊圈里', 'emergency'],
 ];
 
@@ -438,6 +446,11 @@ const BROADENED_NOT: [shape: string, text: string][] = [
   ['a compound abroad in the past', '前年被骗到缅北 回来了 钱能要回来吗'],
   ['a watch phone bought', '电话手表打不通 售后怎么说'],
   ['a crash into a tree last month, asked as insurance', '上个月车撞树上了 保险怎么赔'],
+  ['a crash asked about as a work injury', '上下班路上出车祸受伤算不算工伤'],
+  ['a crash while in hospital, asked about costs', '现在还在住院 三个月前出的车祸 对方只赔一部分 剩下的咋要'],
+  ['a robbery case months ago', '被人持刀抢劫的案子过去半年了 警察一直没消息 能去检察院反映吗'],
+  ['harassment photos taken down', '有人偷拍我 照片现在删了 还能告他侵权吗'],
+  ['a trafficker already caught', '拐卖儿童判几年 俺村有个人贩子被抓了'],
 ];
 
 describe('emergency detection: broadened classes', () => {
