@@ -418,6 +418,13 @@ const BROADENED: [category: string, shape: string, text: string, level: 'emergen
   ['violence', 'a cry of robbery (有人抢劫)', '有人抢劫', 'emergency'],
   ['traffic', 'a crash told as just happened (撞车了), weak', '撞车了', 'caution'],
   ['break-in', 'someone in my home (有人在我家), weak', '有人在我家', 'caution'],
+  ['threat', 'blocking the door (堵在门口), in the clause of the place', '他带人来了 堵在门口', 'emergency'],
+  ['missing-child', 'a moment in Xuzhou speech (一霎)', '俺孙子搁门口玩 一霎就不见了', 'emergency'],
+  ['weapon', 'a box cutter (美工刀)', '他手里拿着美工刀', 'emergency'],
+  ['weapon', 'sharpening a knife (在磨刀)', '他喝醉了在厨房磨刀', 'emergency'],
+  ['fire', 'the old word 走水了 and thick smoke', '走水了 楼道里烟很大', 'emergency'],
+  ['self-harm', 'death said in dialect (死了拉倒)', '活着没劲 死了拉倒', 'emergency'],
+  ['confinement', 'stuck in a lift, weak', '困在电梯里了 现在出不来', 'emergency'],
   ['confinement', 'an old man shut in a pen (关在羊圈)', '俺大伯把俺爷爷关在羊圈里', 'emergency'],
 ];
 
@@ -451,6 +458,9 @@ const BROADENED_NOT: [shape: string, text: string][] = [
   ['a robbery case months ago', '被人持刀抢劫的案子过去半年了 警察一直没消息 能去检察院反映吗'],
   ['harassment photos taken down', '有人偷拍我 照片现在删了 还能告他侵权吗'],
   ['a trafficker already caught', '拐卖儿童判几年 俺村有个人贩子被抓了'],
+  ['a call that does not get through (一直打不通) is no blow', '热力公司电话一直打不通 老人都冻感冒了 能找谁投诉'],
+  ['a knife sharpened for cooking, asked about', '磨刀石在哪里买'],
+  ['a lift stuck last month, asked about', '上个月电梯困人了 物业该不该赔'],
 ];
 
 describe('emergency detection: broadened classes', () => {
