@@ -425,6 +425,12 @@ const BROADENED: [category: string, shape: string, text: string, level: 'emergen
   ['fire', 'the old word 走水了 and thick smoke', '走水了 楼道里烟很大', 'emergency'],
   ['self-harm', 'death said in dialect (死了拉倒)', '活着没劲 死了拉倒', 'emergency'],
   ['confinement', 'stuck in a lift, weak', '困在电梯里了 现在出不来', 'emergency'],
+  ['threat', 'coming later to do it (说明天就来弄我)', '那个放贷的说明天就来弄我', 'emergency'],
+  ['threat', 'do not let me run into you (别让我碰见), weak', '他发消息说出门别让我碰见', 'caution'],
+  ['kidnapping', 'forced into a car (被逼着上了车)', '我闺女被逼着上了车', 'emergency'],
+  ['gas', 'struck by fumes in Xuzhou speech (熏着了)', '俺奶叫煤气熏着了', 'emergency'],
+  ['missing-child', 'on the wrong bus (坐错车)', '孩子一个人坐错车了 联系不上', 'emergency'],
+  ['break-in', 'a car window and someone stealing, weak', '有人在楼下偷电瓶', 'emergency'],
   ['confinement', 'an old man shut in a pen (关在羊圈)', '俺大伯把俺爷爷关在羊圈里', 'emergency'],
 ];
 
@@ -461,6 +467,8 @@ const BROADENED_NOT: [shape: string, text: string][] = [
   ['a call that does not get through (一直打不通) is no blow', '热力公司电话一直打不通 老人都冻感冒了 能找谁投诉'],
   ['a knife sharpened for cooking, asked about', '磨刀石在哪里买'],
   ['a lift stuck last month, asked about', '上个月电梯困人了 物业该不该赔'],
+  ['fumes last winter, asked about', '去年冬天俺爹叫煤气熏着了 燃气公司该赔吗'],
+  ['a bike stolen, asked about', '电动车被偷了 物业管不管'],
 ];
 
 describe('emergency detection: broadened classes', () => {
