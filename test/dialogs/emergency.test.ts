@@ -486,3 +486,72 @@ describe('emergency detection: broadened classes', () => {
     });
   }
 });
+
+/**
+ * Danger told without its obvious word (no 救命, 打, 刀): the blow counted or aimed at the body, a
+ * person pinned down or something forced down the throat, a door left ajar and noise inside, things
+ * carried out of a home or seen on its camera, a follower still there after one turns, a door locked
+ * from outside, a goodbye with a high place or silence, a wound that does not stop or is on the wrist,
+ * fewer children back from the water than went in, pinyin typed without spaces. Our own messages, not
+ * the evaluation sets'.
+ */
+const INDIRECT: [category: string, shape: string, text: string, level: 'emergency' | 'caution'][] = [
+  ['violence', 'a blow aimed at the head (朝…脸上砸)', '他喝多了 拳头朝我脸上砸', 'emergency'],
+  ['violence', 'blows counted (一巴掌扇过来)', '他一巴掌扇过来 我耳朵嗡嗡的', 'emergency'],
+  ['violence', 'pinned down (摁住我)', '他骑在身上摁住我 我喘不上气', 'emergency'],
+  ['violence', 'poured down the throat (往…嘴里灌)', '后妈往孩子嘴里硬灌辣椒水', 'emergency'],
+  ['violence', 'stuffed into my mouth (往我嘴里硬塞)', '他按着我往我嘴里硬塞东西', 'emergency'],
+  ['violence', 'an attack in pinyin (zai da wo)', 'ta zai da wo', 'emergency'],
+  ['break-in', 'a door ajar and noise inside (虚掩, 有动静)', '门虚掩着 屋里有动静', 'emergency'],
+  ['break-in', 'things carried out now (正在往外搬)', '有两个人正在往外搬东西 我家没人', 'emergency'],
+  ['break-in', 'seen on the home camera carrying things, weak', '看家里监控 有个人往外扛东西', 'caution'],
+  ['pursuit', 'still there after I turned (换了条路他还在)', '有辆电动车一直在后面 我换了条路他还在', 'emergency'],
+  ['pursuit', 'someone always behind (一直在后面: 一直在 says now)', '有个男的一直在后面', 'emergency'],
+  ['pursuit', 'someone always behind, weak without a sign of now', '有个男的老是在后面', 'caution'],
+  ['confinement', 'a door locked from outside (从外面锁死)', '包工头把我们关进板房 门从外面锁死了', 'emergency'],
+  ['self-harm', 'a goodbye and a bridge (拜拜 … 大桥)', '女儿发了条朋友圈 拜拜了 配了张大桥的照片 电话没人接', 'emergency'],
+  ['self-harm', 'a goodbye then silence (再见 … 关机)', '她刚发了句再见 然后就关机了', 'emergency'],
+  ['self-harm', 'on a rooftop and not answering, weak', '他站在天台上 打电话不接', 'caution'],
+  ['self-harm', 'cuts on the wrist (手腕上好几道口子)', '手腕上好几道口子', 'emergency'],
+  ['medical', 'a wound that will not stop (伤口一直往外冒)', '胳膊上的伤口一直往外冒', 'emergency'],
+  ['drowning', 'fewer came up from the water (上来的差一个)', '几个人下水游泳 上来的差一个', 'emergency'],
+  ['missing-child', 'fewer came back, weak (回来少了一个)', '三个孩子去河边玩 回来少了一个', 'caution'],
+  ['missing-child', 'pinyin without spaces (xiaohai bujianle)', 'xiaohai bujianle', 'emergency'],
+];
+
+const INDIRECT_NOT: [shape: string, text: string][] = [
+  ['a blow aimed long ago', '小时候我爸往我头上砸过酒瓶子'],
+  ['a blow last year, asked as a lawsuit', '去年他一巴掌扇过来 把我耳膜打穿了 能告他吗'],
+  ['a hand held to sign (按着我的手)', '按着我的手让我签字 合同有效吗'],
+  ['a parent feeding a child medicine', '给孩子喂药 他不肯吃 往嘴里硬塞怎么办'],
+  ['a door found ajar after a theft, asked', '回家发现门虚掩着 东西被偷了 能报案吗'],
+  ['an ex-wife moving things out, asked as law', '前妻正在往外搬东西 这算转移财产吗'],
+  ['a broken estate camera', '小区监控坏了 物业不修'],
+  ['turns taken on the way to a law office', '我拐了好几个弯才找到律所'],
+  ['locked in last year, asked as a lawsuit', '去年被老板锁在仓库里 门从外面锁上了 能告吗'],
+  ['a debtor who said goodbye and does not answer', '他说了声再见就走了 欠的钱打电话不接'],
+  ['a leaking roof and a property office that does not answer', '楼顶漏水 物业打电话不接'],
+  ['a cut on the wrist long ago, asked as a work injury', '以前手腕上划了道口子 缝了五针 算工伤吗'],
+  ['wages short by a month', '公司这个月工资少了一个月'],
+  ['children drowned last month, asked who is liable', '上个月几个小孩下河洗澡 上来的少了一个 村里该担责吗'],
+  ['a bag lost on a school trip', '孩子们去春游 回来少了一个书包'],
+  ['a restaurant gas explosion told with a contract question', '饭店厨房煤气罐炸了 我被烧伤 老板说没签合同不算工伤'],
+];
+
+describe('emergency detection: danger told without its obvious word', () => {
+  for (const [category, shape, text, level] of INDIRECT) {
+    it(`${category}, ${shape}: "${text}" → ${level} (110 first)`, () => {
+      const r = detect(text);
+      assert.equal(r?.level, level, `${text}: ${JSON.stringify(r)} (words: ${emergencyWords(text, rules).join('/')})`);
+      assert.equal(r.calls[0], '110');
+      // The self-harm category is what brings 12356 into the reply (verified_lines).
+      assert.ok(r.categories.includes(category), `${text}: categories ${r.categories.join(', ')}`);
+    });
+  }
+  for (const [shape, text] of INDIRECT_NOT) {
+    it(`${shape}: "${text}" does not get the alarm`, () => {
+      const r = detect(text);
+      assert.notEqual(r?.level, 'emergency', `false alarm on "${text}": ${JSON.stringify(r)}`);
+    });
+  }
+});
