@@ -13,7 +13,7 @@ import { analyzerFor } from '../../src/search/engine';
 import { FIXTURES, knowledge } from '../helpers';
 import { emergencyRules } from './lexicon';
 
-const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml', 'danger-e.yaml', 'danger-f.yaml', 'danger-g.yaml', 'danger-h.yaml', 'danger-i.yaml', 'danger-k.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
+const BLIND = ['danger-a.yaml', 'danger-b.yaml', 'danger-d.yaml', 'danger-e.yaml', 'danger-f.yaml', 'danger-g.yaml', 'danger-h.yaml', 'danger-i.yaml', 'danger-k.yaml', 'danger-l.yaml'].map((f) => join(FIXTURES, 'blind', f)).filter((p) => existsSync(p));
 const describeReport = (name: string, set: EmergencySet) => formatEmergencyReport(name, evaluateEmergency(emergencyRules(), set));
 const misses = (set: EmergencySet, kind: string) =>
   evaluateEmergency(emergencyRules(), set)
@@ -26,9 +26,10 @@ const misses = (set: EmergencySet, kind: string) =>
  * (danger-a 10/55, danger-b 2/55, danger-d 18/70; danger-d was 31/70 before the clause-scoped framing;
  * danger-e 14/84, danger-f 8/49, danger-g 9/42, danger-h 10/42, danger-i 6/42, second session of 2026-12-01;
  * after the third session (brought-round, night-then): danger-a 10/55, danger-b 2/55, danger-g 8/42, danger-h 9/42,
- * danger-k 0/35 (6/35 before its tune half was tuned on). danger-j is measured only (neither half tuned on).
+ * danger-k 0/35 (6/35 before its tune half was tuned on); danger-l 10/35 (9/35 and one alarmed before its tune half
+ * was tuned on: the alarm became a caution). danger-j is measured only (neither half tuned on).
  */
-const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20, 'danger-e.yaml': 15, 'danger-f.yaml': 9, 'danger-g.yaml': 9, 'danger-h.yaml': 10, 'danger-i.yaml': 7, 'danger-k.yaml': 1 };
+const MAX_CAUTIONED: Record<string, number> = { 'danger-a.yaml': 11, 'danger-b.yaml': 3, 'danger-d.yaml': 20, 'danger-e.yaml': 15, 'danger-f.yaml': 9, 'danger-g.yaml': 9, 'danger-h.yaml': 10, 'danger-i.yaml': 7, 'danger-k.yaml': 1, 'danger-l.yaml': 11 };
 
 describe('emergency detection on evaluation sets (tune halves)', () => {
   // Segment as production does: with the search dictionary of the shipped knowledge base.
