@@ -517,6 +517,14 @@ const INDIRECT: [category: string, shape: string, text: string, level: 'emergenc
   ['drowning', 'fewer came up from the water (上来的差一个)', '几个人下水游泳 上来的差一个', 'emergency'],
   ['missing-child', 'fewer came back, weak (回来少了一个)', '三个孩子去河边玩 回来少了一个', 'caution'],
   ['missing-child', 'pinyin without spaces (xiaohai bujianle)', 'xiaohai bujianle', 'emergency'],
+  ['weapon', 'a weapon named by its use (拎着砍柴的那个)', '他拎着砍柴的那个在院里骂', 'emergency'],
+  ['medical', 'no answer and not moving (喊不答应, 身子也不动)', '俺爹躺在床上喊不答应 身子也不动', 'emergency'],
+  ['self-harm', 'pills got out and counted (抠出来 … 数了数)', '她把一板药都抠出来了 数了数有三十多片', 'emergency'],
+  ['self-harm', 'pills being counted now (一直在数药片)', '他一直在数药片', 'emergency'],
+  ['fire', 'smoke coming up (冒出来一股…烟)', '楼道里冒出来一股呛人的烟', 'emergency'],
+  ['fire', 'a burnt smell getting stronger (焦味, 越来越呛)', '屋里一股焦味 越来越呛', 'emergency'],
+  ['self-harm', 'hanging out over the edge (腿都悬在外面)', '有个人站在楼顶边边上 腿都悬在外面', 'emergency'],
+  ['medical', 'something red seeping under a door (门缝底下往外渗红的)', '卫生间门缝底下往外渗红的', 'emergency'],
 ];
 
 const INDIRECT_NOT: [shape: string, text: string][] = [
@@ -535,6 +543,11 @@ const INDIRECT_NOT: [shape: string, text: string][] = [
   ['wages short by a month', '公司这个月工资少了一个月'],
   ['children drowned last month, asked who is liable', '上个月几个小孩下河洗澡 上来的少了一个 村里该担责吗'],
   ['a bag lost on a school trip', '孩子们去春游 回来少了一个书包'],
+  ['pills got out for a dose (倒出来)', '药片倒出来了 一天吃几片'],
+  ['a weapon by its use in a past case', '去年他拿着杀猪的家伙追我 判了吗'],
+  ['refusing a divorce (不答应)', '妈妈叫我喊爸爸 他不答应离婚'],
+  ['red water from a tap, a property complaint', '水龙头往外流红色的水 物业不管'],
+  ['a radiator seeping water', '暖气片往外渗水'],
   ['a restaurant gas explosion told with a contract question', '饭店厨房煤气罐炸了 我被烧伤 老板说没签合同不算工伤'],
 ];
 
