@@ -172,6 +172,8 @@ const SHAPES_NOW: [shape: string, text: string, calls: string[]][] = [
   ['afraid to make a spark, near gas', '煤气罐那边 灯都不敢开', ['110', '119']],
   ['a night told as now (半夜 with no hypothesis or past)', '半夜有人撬我家门', ['110']],
   ['过来 of someone coming (not brought round)', '他要过来砍我', ['110']],
+  ['a kitchen knife held to harm (菜刀, not 刀切菜)', '他拿着菜刀要砍我', ['110']],
+  ['a knife first used in the kitchen, then held against someone now', '他拿刀切菜的时候跟我吵起来了 现在拿着刀冲我过来了', ['110']],
 ];
 
 /** … and the same words in everyday use or in a question about harm that is over: no 110 line at all. */
@@ -193,6 +195,9 @@ const SHAPES_NOT: [shape: string, text: string][] = [
   ['brought round (抢救过来): no one is coming', '我爸去年煤气中毒 抢救过来了 能找燃气公司赔吗'],
   ['a night in a hypothesis (假如…半夜)', '假如有人半夜翻墙进来 我打伤了他算正当防卫吗'],
   ['a night in the past (离婚后半夜…过)', '离婚后半夜他砸门闯进来过 现在能申请保护令吗'],
+  ['a knife held to cut vegetables', '拿着切菜的刀切菜'],
+  ['a kitchen cut at work, asked as a legal question', '在饭店后厨拿刀切菜切伤了手 算工伤吗'],
+  ['a knife held to mince meat', '我妈拿着刀剁肉馅'],
 ];
 
 /** Everyday words some farewells also use: nothing at all, not even the caution line. */
