@@ -43,6 +43,18 @@ const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 // A unit of one to four characters said twice or more in a row ("谢谢谢谢", "哈哈哈", "👍👍").
 const REPEATED = /(.{1,4}?)\1+/gu;
 
+const HAN = /[\u3400-\u9FFF\uF900-\uFAFF]/;
+
+/** The text holds a Chinese character (searchLocale, the language questions, the choice fillers ask this). */
+export function hasHan(text: string): boolean {
+  return HAN.test(text);
+}
+
+/** A word as a literal inside a regular expression (the lexicons' alternations). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 let converter: ((s: string) => string) | undefined;
 
 function simplified(text: string): string {

@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { normalizeForMatch, normalizeKeepSpaces } from './input';
+import { escapeRegExp, hasHan } from '../content/normalise';
 
 const words = z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)));
 
@@ -67,12 +68,10 @@ export interface ChoiceLexicon {
   };
 }
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The words as one regular expression, longest first (never matches when there are none). */
 const alternation = (ws: string[], open: string, close: string) =>
-  ws.length ? new RegExp(`${open}${[...ws].sort((a, b) => b.length - a.length).map(esc).join('|')}${close}`) : /(?!)/;
+  ws.length ? new RegExp(`${open}${[...ws].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')}${close}`) : /(?!)/;
 const byLengthDesc = (a: string, b: string) => b.length - a.length;
-const CJK = /[\u3400-\u9FFF\uF900-\uFAFF]/;
 
 /** Entries that are only emoji ("👍"), kept as pictographs. */
 const gestures = (list: string[]) =>
@@ -82,9 +81,9 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
   const norm = (list: string[]) => list.map((w) => normalizeForMatch(w)).filter(Boolean);
   const ordinalValue = new Map<string, number>();
   for (const [n, list] of Object.entries(data.ordinals)) for (const w of norm(list)) ordinalValue.set(w, Number(n));
-  const cores = ['\\d{1,2}', ...[...ordinalValue.keys()].sort(byLengthDesc).map(esc)];
-  const pre = norm(data.number_prefixes).sort(byLengthDesc).map(esc);
-  const suf = norm(data.number_suffixes).sort(byLengthDesc).map(esc);
+  const cores = ['\\d{1,2}', ...[...ordinalValue.keys()].sort(byLengthDesc).map(escapeRegExp)];
+  const pre = norm(data.number_prefixes).sort(byLengthDesc).map(escapeRegExp);
+  const suf = norm(data.number_suffixes).sort(byLengthDesc).map(escapeRegExp);
   const numberPattern = new RegExp(
     `^(?:${pre.length ? pre.join('|') : '(?!)'})?(${cores.join('|')})(?:${suf.length ? suf.join('|') : '(?!)'})?$`,
   );
@@ -97,8 +96,8 @@ export function buildChoiceLexicon(data: z.infer<typeof choiceLexiconFileSchema>
     numberPattern,
     ordinalValue,
     last: new Set(norm(data.last)),
-    fillersCjk: fillers.filter((f) => CJK.test(f)).sort(byLengthDesc),
-    fillersLatin: new Set(fillers.filter((f) => !CJK.test(f))),
+    fillersCjk: fillers.filter((f) => hasHan(f)).sort(byLengthDesc),
+    fillersLatin: new Set(fillers.filter((f) => !hasHan(f))),
     feedback: {
       helpful: new Set([...norm(data.helpful), ...gestures(data.helpful)]),
       unhelpful: new Set([...norm(data.unhelpful), ...gestures(data.unhelpful)]),
@@ -333,7 +332,7 @@ export function recognizeChoice(
     if (yn === 'no' && noIdx >= 0) return hit(noIdx, 'yesno');
   }
 
-  const latin = !CJK.test(n);
+  const latin = !hasHan(n);
   const negated = NEGATION.test(latin ? normalizeKeepSpaces(input) : n);
 
   // 4. an option's text or synonym inside the answer (or the answer inside a longer option text)

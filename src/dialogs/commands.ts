@@ -15,6 +15,7 @@
  * Contract: pure; never throws; undefined when the message is not a command.
  */
 import { z } from 'zod';
+import { escapeRegExp, hasHan } from '../content/normalise';
 import { LOCALES, type Locale } from '../content/schema';
 import { normalizeForMatch } from './input';
 
@@ -79,7 +80,6 @@ export interface CommandLexicon {
 
 const COLLAPSED = { keepEmoji: true, collapseRepeats: true } as const;
 const MAX_COMPOSED_CHARS = 24;
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A language word inside a longer message counts only when the message is this short. */
 const SHORT_FOR_LANGUAGE = 24;
@@ -108,7 +108,7 @@ export function buildCommandLexicon(file: CommandsFile): CommandLexicon {
     commands: COMMANDS.map((c) => [c, compile(file.commands[c])]),
     languages: LOCALES.map((l) => [l, compile(file.languages[l])]),
     prefixes: file.polite_prefixes.map((w) => normalizeForMatch(w)).filter(Boolean).sort((a, b) => b.length - a.length),
-    softEndings: endings.length ? new RegExp(`(?:${endings.map(esc).join('|')})+$`) : /(?!)/,
+    softEndings: endings.length ? new RegExp(`(?:${endings.map(escapeRegExp).join('|')})+$`) : /(?!)/,
     pieces,
     longestPiece: Math.max(0, ...[...pieces.keys()].map((k) => Array.from(k).length)),
     symbolsOnly: file.symbols_only,
@@ -213,8 +213,6 @@ export function matchLanguageSwitch(text: string, lex: CommandLexicon): Locale |
   return undefined;
 }
 
-const CJK = /[\u3400-\u9FFF]/;
-
 /**
  * A language request (matchLanguageSwitch gave `locale`) that asks whether, rather than asks to:
  * written in the other script ("你会说英语吗", "do you speak chinese?") and ending as a question
@@ -222,7 +220,7 @@ const CJK = /[\u3400-\u9FFF]/;
  * about, so the bot says how to switch instead of switching.
  */
 export function asksAboutLanguage(text: string, locale: Locale, lex: CommandLexicon): boolean {
-  const otherScript = locale === 'zh-CN' ? !CJK.test(text) : CJK.test(text);
+  const otherScript = locale === 'zh-CN' ? !hasHan(text) : hasHan(text);
   if (!otherScript) return false;
   if (/[?？]/.test(text)) return true;
   const n = normalizeForMatch(text);

@@ -4,12 +4,12 @@
  * entries), anything else (digits, emoji) in the chat's own language. The bot and the evaluation
  * both ask this, so a measured question is searched as a citizen's would be.
  */
+import { hasHan } from '../content/normalise';
 import type { Locale } from '../content/schema';
 
-const CJK = /[\u3400-\u9FFF]/;
 const LATIN = /[a-z]/i;
 
 export function searchLocale(text: string, chat: Locale): Locale {
-  if (CJK.test(text)) return 'zh-CN';
+  if (hasHan(text)) return 'zh-CN';
   return LATIN.test(text) ? 'en' : chat;
 }
