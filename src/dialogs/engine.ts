@@ -206,11 +206,7 @@ export class DialogEngine {
     switch (command) {
       case 'reset':
       case 'greeting':
-        delete scope.talk.entry;
-        delete scope.talk.pending;
-        delete scope.talk.topic;
-        delete scope.talk.offered;
-        delete scope.talk.said;
+        forgetTalk(scope.talk);
         await dc.cancelAllDialogs();
         await dc.beginDialog(FLOW_DIALOG_ID, { flow: CORE_FLOWS.welcome } satisfies FlowStart);
         return;
@@ -250,4 +246,9 @@ export class DialogEngine {
     if (dc.activeDialog) await dc.continueDialog();
     else await dc.beginDialog(FLOW_DIALOG_ID, this.routeQuestion(text));
   }
+}
+
+/** A fresh start: nothing said or shown before counts, whatever TalkContext comes to hold. */
+function forgetTalk(talk: TalkContext): void {
+  for (const key of Object.keys(talk) as (keyof TalkContext)[]) delete talk[key];
 }
